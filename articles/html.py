@@ -1,0 +1,54 @@
+"""Allow-list HTML sanitising for story bodies.
+
+Every path that stores body HTML (the admin's editor, the shell, imports) ends in
+`Story.save()`, which runs `clean_html()`. nh3 (Rust's ammonia) parses the HTML like a
+browser and keeps only the tags, attributes and URL schemes listed here, so `<script>`,
+event-handler attributes, `style` and `javascript:` URLs never survive.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small",
+    "a", "abbr", "cite", "q", "code", "pre", "blockquote",
+    "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "figure", "figcaption", "img",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+}  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "title"},
+    "ol": {"start", "type"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    # Drop these together with their content, not just the tag.
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=ALLOWED_URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def clean_html(html: str | None) -> str:
+    """Return `html` with everything outside the allow-list removed."""
+    if not html:
+        return ""
+    cleaned = _cleaner.clean(html).strip()
+    # ProseMirror always submits at least one empty paragraph; store that as empty.
+    if cleaned in {"<p></p>", "<p><br></p>"}:
+        return ""
+    return cleaned

@@ -1,0 +1,73 @@
+"""Checks for uploaded images, and the renditions the public site serves.
+
+Uploads are refused unless Pillow recognises a real photo format, the file is below a
+size limit, the pixel count is below a limit (a small file can expand into gigabytes
+of pixels: a "decompression bomb"), and the whole image decodes (a truncated file).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from PIL import Image
+
+ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
+
+
+def validate_image_file(file) -> None:
+    """Raise ValidationError unless `file` is a safe, complete JPEG, PNG, GIF or WebP."""
+    max_bytes = settings.NEWSROOM_MAX_IMAGE_BYTES
+    max_pixels = settings.NEWSROOM_MAX_IMAGE_PIXELS
+    size = getattr(file, "size", None)
+    if size is not None and size > max_bytes:
+        raise ValidationError(
+            "This image is %(size)s; the limit is %(limit)s. Export a smaller version.",
+            code="too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+        )
+    try:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                image_format = image.format
+                width, height = image.size
+                if image_format not in ALLOWED_FORMATS:
+                    raise ValidationError(
+                        "Upload a JPEG, PNG, GIF or WebP image (this file is %(format)s).",
+                        code="bad_format",
+                        params={"format": image_format or "not an image"},
+                    )
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        "This image is %(width)s × %(height)s pixels; the limit is "
+                        "%(limit)s million pixels.",
+                        code="too_many_pixels",
+                        params={
+                            "width": width,
+                            "height": height,
+                            "limit": max_pixels // 1_000_000,
+                        },
+                    )
+                # Decoding every pixel finds truncated and corrupt files, which the
+                # header alone does not reveal.
+                image.load()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            "This image has too many pixels to process safely.", code="too_many_pixels"
+        ) from error
+    except Exception as error:  # Pillow raises many types for damaged files.
+        raise ValidationError(
+            "This file is not a complete image that can be read. Upload a JPEG, PNG, GIF "
+            "or WebP image.",
+            code="invalid_image",
+        ) from error
+    finally:
+        if hasattr(file, "seek"):
+            file.seek(0)

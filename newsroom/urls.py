@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} — Newsroom desk"
+admin.site.site_title = "Newsroom desk"
+admin.site.index_title = "The desk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG or settings.TESTING:
+    # In production, media files come from the web server, a CDN or object storage.
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
+             {"document_root": settings.MEDIA_ROOT})
+    )
+
+urlpatterns.append(path("", include("articles.urls")))
