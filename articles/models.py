@@ -7,10 +7,14 @@ surface starts from it.
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
+import reversion
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -25,6 +29,23 @@ from taggit.models import TaggedItemBase
 
 from .html import clean_html
 from .images import validate_image_file
+from .signals import story_transitioned
+
+
+class WorkflowError(Exception):
+    """A workflow step that cannot be taken."""
+
+
+class WorkflowStateError(WorkflowError):
+    """The story is not in a state that allows the step, or the step lacks what it needs."""
+
+
+class WorkflowPermissionError(WorkflowError, PermissionDenied):
+    """The user may not take this step. A PermissionDenied, so views answer 403."""
+
+    def __init__(self, user, verb: str, story) -> None:
+        super().__init__(f"{user} may not {verb} “{story}”.")
+
 
 # Top-level URL paths that belong to other pages, so no section may take them.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -50,6 +71,7 @@ BODY_EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
     "HardBreak": True,
@@ -58,6 +80,9 @@ BODY_EDITOR_EXTENSIONS = {
     "Caption": True,
     "Image": True,
     "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
     "History": True,
 }
 
@@ -182,8 +207,11 @@ class Byline(models.Model):
 
 class StoryQuerySet(models.QuerySet):
     def published(self):
-        """Stories a reader may see: status Published and publication time reached."""
-        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Stories a reader may see: status Published, publication time and embargo passed."""
+        now = timezone.now()
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now).exclude(
+            embargo_until__gt=now
+        )
 
     def scheduled(self):
         """Published stories whose publication time is still ahead."""
@@ -341,12 +369,41 @@ class Story(models.Model):
         related_name="created_stories",
         editable=False,
     )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text=(
+            "Nobody can publish the story before this time, and nothing of it is public "
+            "until then (page, share links, feeds, sitemaps, search)."
+        ),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_stories",
+        limit_choices_to={"is_staff": True},
+        help_text="The staff member responsible for the story's next step.",
+    )
+    edit_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves; an edit based on an older count is refused.",
+    )
 
     objects = StoryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("submit_story", "Can submit stories for review"),
+            ("edit_any_story", "Can edit any story, not only their own drafts"),
+            ("publish_story", "Can publish, schedule, unpublish and send back stories"),
+            ("correct_story", "Can add public corrections and notes to published stories"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="story_status_published"),
             models.Index(fields=["section", "-published_at"], name="story_section_published"),
@@ -368,7 +425,14 @@ class Story(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Sanitise here so every path (admin, shell, import) stores clean HTML.
         self.body = clean_html(self.body)
-        super().save(*args, **kwargs)
+        self.edit_version = (self.edit_version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "edit_version", "updated_at"}
+        with transaction.atomic():
+            self._remember_old_address()
+            super().save(*args, **kwargs)
+        self._note_address()
 
     def get_absolute_url(self) -> str:
         date = timezone.localtime(self.url_date)
@@ -383,6 +447,49 @@ class Story(models.Model):
             },
         )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        story._note_address()
+        return story
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._note_address()
+
+    def _note_address(self) -> None:
+        # Remember where the story lived, so a change of address leaves a redirect.
+        self._loaded_address = (
+            self.__dict__.get("slug"),
+            self.__dict__.get("section_id"),
+            self.__dict__.get("published_at"),
+            self.__dict__.get("status"),
+        )
+
+    def _remember_old_address(self) -> None:
+        """Keep a redirect from a published story's old URL when slug, section or date change.
+
+        Done in save() because a URL can change through the admin, the shell or an import,
+        and readers' links must keep working whichever it was.
+        """
+        loaded = getattr(self, "_loaded_address", None)
+        if self.pk is None or loaded is None:
+            return
+        slug, section_id, published_at, status = loaded
+        if status != self.Status.PUBLISHED or published_at is None:
+            return
+        old_local = timezone.localtime(published_at).date() if published_at else None
+        new_local = timezone.localtime(self.url_date).date()
+        if (slug, section_id, old_local) == (self.slug, self.section_id, new_local):
+            return
+        old_story = Story(
+            pk=self.pk, slug=slug, section=Section.objects.get(pk=section_id),
+            published_at=published_at,
+        )  # fmt: skip
+        StoryRedirect.objects.update_or_create(
+            old_path=old_story.get_absolute_url(), defaults={"story_id": self.pk}
+        )
+
     def clean(self) -> None:
         errors = {}
         if self.lead_image and not self.lead_image_alt.strip():
@@ -391,6 +498,16 @@ class Story(models.Model):
             errors["published_at"] = "A published story needs a publication time."
         if self.source_url and not self.source_name:
             errors["source_name"] = "Name the source that the link points to."
+        if (
+            self.embargo_until
+            and self.status == self.Status.PUBLISHED
+            and self.published_at
+            and self.published_at < self.embargo_until
+        ):
+            errors["embargo_until"] = (
+                "This story is already published or scheduled before that time; "
+                "unpublish it first, or schedule it for after the embargo."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -400,11 +517,17 @@ class Story(models.Model):
 
     @property
     def is_public(self) -> bool:
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and not (self.embargo_until and self.embargo_until > now)
         )
+
+    @property
+    def is_embargoed(self) -> bool:
+        return bool(self.embargo_until and self.embargo_until > timezone.now())
 
     @property
     def is_scheduled(self) -> bool:
@@ -460,6 +583,161 @@ class Story(models.Model):
         shown = min(width, self.lead_image_width)
         return (shown, round(self.lead_image_height * shown / self.lead_image_width))
 
+    # Workflow. Every change of status goes through one of these methods: each checks
+    # the user's permission and the story's current status on the server, changes the
+    # status, keeps a revision and records a log entry, all in one transaction.
+
+    def can_edit(self, user) -> bool:
+        """Editors may edit any story; contributors only their own drafts."""
+        if not user.is_active or not user.has_perm("articles.change_story"):
+            return False
+        if user.has_perm("articles.edit_any_story"):
+            return True
+        return self.created_by_id == user.pk and self.status == self.Status.DRAFT
+
+    def allowed_actions(self, user) -> list[str]:
+        """The transitions `user` may take now, for the admin to offer."""
+        may_publish = user.has_perm("articles.publish_story")
+        actions = []
+        if self.status == self.Status.DRAFT and self.pk and self.can_edit(user):
+            if user.has_perm("articles.submit_story"):
+                actions.append("submit")
+        if may_publish:
+            if self.status == self.Status.REVIEW:
+                actions.append("request_changes")
+            if self.status in {self.Status.DRAFT, self.Status.REVIEW, self.Status.UNPUBLISHED}:
+                actions += ["publish", "schedule"]
+            if self.is_scheduled:
+                actions += ["publish", "schedule"]
+            if self.status == self.Status.PUBLISHED:
+                actions.append("unpublish")
+        if self.is_public and user.has_perm("articles.correct_story"):
+            actions.append("correct")
+        return actions
+
+    def submit(self, *, by, note: str = "") -> StoryLogEntry:
+        """Send a draft to the editors for review."""
+        if not (self.can_edit(by) and by.has_perm("articles.submit_story")):
+            raise WorkflowPermissionError(by, "submit", self)
+        return self._move(
+            by=by, action=StoryLogEntry.Action.SUBMIT, allowed_from={self.Status.DRAFT},
+            to=self.Status.REVIEW, note=note,
+        )  # fmt: skip
+
+    def request_changes(self, *, by, note: str) -> StoryLogEntry:
+        """Send a story in review back to Draft, with a note saying what to change."""
+        if not by.has_perm("articles.publish_story"):
+            raise WorkflowPermissionError(by, "send back", self)
+        if not note.strip():
+            raise WorkflowStateError("Say what needs to change: the note is required.")
+        return self._move(
+            by=by, action=StoryLogEntry.Action.REQUEST_CHANGES,
+            allowed_from={self.Status.REVIEW}, to=self.Status.DRAFT, note=note,
+        )  # fmt: skip
+
+    def publish(self, *, by, at=None, note: str = "") -> StoryLogEntry:
+        """Publish now, or schedule for `at`; never before the embargo."""
+        if not by.has_perm("articles.publish_story"):
+            raise WorkflowPermissionError(by, "publish", self)
+        now = timezone.now()
+        when = at or now
+        if self.embargo_until and when < self.embargo_until:
+            raise WorkflowStateError(
+                "This story is embargoed until "
+                f"{timezone.localtime(self.embargo_until):%B %-d, %Y, %H:%M}; "
+                "it cannot be published or scheduled before then."
+            )
+        allowed = {self.Status.DRAFT, self.Status.REVIEW, self.Status.UNPUBLISHED}
+        if self.is_scheduled:
+            allowed.add(self.Status.PUBLISHED)  # rescheduling, or publishing early
+        if when > now:
+            action = StoryLogEntry.Action.SCHEDULE
+        elif self.status == self.Status.UNPUBLISHED:
+            action = StoryLogEntry.Action.REPUBLISH
+        else:
+            action = StoryLogEntry.Action.PUBLISH
+        return self._move(
+            by=by, action=action, allowed_from=allowed, to=self.Status.PUBLISHED, note=note,
+            published_at=when,
+        )  # fmt: skip
+
+    def unpublish(self, *, by, reason: str) -> StoryLogEntry:
+        """Take a published or scheduled story off every public page, saying why."""
+        if not by.has_perm("articles.publish_story"):
+            raise WorkflowPermissionError(by, "unpublish", self)
+        if not reason.strip():
+            raise WorkflowStateError("Give a reason for unpublishing: it is kept in the log.")
+        return self._move(
+            by=by, action=StoryLogEntry.Action.UNPUBLISH, allowed_from={self.Status.PUBLISHED},
+            to=self.Status.UNPUBLISHED, note=reason,
+        )  # fmt: skip
+
+    @transaction.atomic
+    def correct(self, *, by, kind: str, text: str, material: bool = False) -> Correction:
+        """Add a public correction, clarification, update or editor's note to a live story."""
+        if not by.has_perm("articles.correct_story"):
+            raise WorkflowPermissionError(by, "correct", self)
+        if not text.strip():
+            raise WorkflowStateError("The correction needs its text.")
+        fresh = Story.objects.select_for_update().get(pk=self.pk)
+        if not fresh.is_public:
+            raise WorkflowStateError("Only a published, live story can be corrected.")
+        self.refresh_from_db()
+        correction = self.corrections.create(
+            kind=kind, text=text.strip(), is_material=material, created_by=by
+        )
+        if material:
+            self.materially_updated_at = correction.created_at
+            with reversion.create_revision():
+                reversion.set_user(by)
+                reversion.set_comment(f"{correction.get_kind_display()} added")
+                self.save()
+        self.log_entries.create(
+            action=StoryLogEntry.Action.CORRECT, from_status=self.status, to_status=self.status,
+            by=by, note=f"{correction.get_kind_display()}: {correction.text}",
+        )  # fmt: skip
+        transaction.on_commit(
+            lambda: story_transitioned.send(sender=Story, story=self, action="correct", by=by)
+        )
+        return correction
+
+    def add_note(self, *, by, text: str) -> StoryLogEntry:
+        """Leave an internal note on the story's timeline; readers never see it."""
+        if not (by.is_staff and by.has_perm("articles.view_story")):
+            raise WorkflowPermissionError(by, "add a note to", self)
+        if not text.strip():
+            raise WorkflowStateError("The note is empty.")
+        return self.log_entries.create(
+            action=StoryLogEntry.Action.NOTE, from_status=self.status, to_status=self.status,
+            by=by, note=text.strip(),
+        )  # fmt: skip
+
+    @transaction.atomic
+    def _move(self, *, by, action, allowed_from, to, note="", **changes) -> StoryLogEntry:
+        # Lock the row and read the status from the database, so two editors acting at
+        # once cannot both move the story from the same state.
+        current = Story.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+        if current not in allowed_from:
+            raise WorkflowStateError(
+                f"This story is {self.Status(current).label.lower()}; "
+                f"it cannot be {StoryLogEntry.Action(action).past_tense} now."
+            )
+        self.refresh_from_db()
+        self.status = to
+        for field, value in changes.items():
+            setattr(self, field, value)
+        with reversion.create_revision():
+            reversion.set_user(by)
+            reversion.set_comment(StoryLogEntry.Action(action).label)
+            self.save()
+        entry = self.log_entries.create(
+            action=action, from_status=current, to_status=to, by=by, note=note.strip()
+        )
+        transaction.on_commit(
+            lambda: story_transitioned.send(sender=Story, story=self, action=action, by=by)
+        )
+        return entry
+
 
 class StoryByline(models.Model):
     """One credited contributor on a story, in order, with the role they played."""
@@ -490,3 +768,191 @@ class StoryByline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.byline}"
+
+
+class StoryLogEntry(models.Model):
+    """One line of a story's timeline: a transition or an internal note (never public)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        REPUBLISH = "republish", "Republished"
+        UNPUBLISH = "unpublish", "Unpublished"
+        CORRECT = "correct", "Correction added"
+        RESTORE = "restore", "Revision restored"
+        ASSIGN = "assign", "Assigned"
+        NOTE = "note", "Note"
+
+        @property
+        def past_tense(self) -> str:
+            return {
+                "submit": "submitted", "request_changes": "sent back", "publish": "published",
+                "schedule": "scheduled", "republish": "republished", "unpublish": "unpublished",
+            }.get(self.value, self.label.lower())  # fmt: skip
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="log_entries")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Story.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Story.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "timeline entry"
+        verbose_name_plural = "timeline"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Notes on public stories only."""
+        return self.filter(story__in=Story.objects.published())
+
+
+class Correction(models.Model):
+    """A public note on a published story: correction, clarification, update, editor's note."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        EDITORS_NOTE = "editors_note", "Editor’s note"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="Plain text, shown to readers on the story.")
+    is_material = models.BooleanField(
+        "material change",
+        default=False,
+        help_text="Material changes move the story's visible “Updated” time; typo fixes do not.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.story}"
+
+
+class StoryRedirect(models.Model):
+    """An old address of a story (a changed slug, section or date; an imported URL)."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.story}"
+
+
+class EditLockQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+
+class EditLock(models.Model):
+    """A soft lock: who has a story open in the admin. It expires on its own."""
+
+    DURATION = timedelta(minutes=15)
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="edit_lock")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = EditLockQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.story} open by {self.user}"
+
+    @classmethod
+    def take(cls, story: Story, user) -> EditLock | None:
+        """Open `story` for `user`; return someone else's current lock instead, if any."""
+        now = timezone.now()
+        with transaction.atomic():
+            lock = cls.objects.select_for_update().filter(story=story).first()
+            if lock and lock.user_id != user.pk and lock.expires_at > now:
+                return lock
+            if lock is None or lock.user_id != user.pk or lock.expires_at <= now:
+                cls.objects.update_or_create(
+                    story=story,
+                    defaults={"user": user, "since": now, "expires_at": now + cls.DURATION},
+                )
+            else:
+                cls.objects.filter(pk=lock.pk).update(expires_at=now + cls.DURATION)
+        return None
+
+    @classmethod
+    def release(cls, story: Story, user) -> None:
+        cls.objects.filter(story=story, user=user).delete()
+
+
+def default_preview_expiry():
+    return timezone.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS)
+
+
+class PreviewLink(models.Model):
+    """A signed link that shows one revision of a story to a reviewer without an account."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="preview_links")
+    version = models.ForeignKey(
+        "reversion.Version", on_delete=models.CASCADE, related_name="+",
+        help_text="The revision the link shows.",
+    )  # fmt: skip
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=default_preview_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Preview of {self.story} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:shared_preview", kwargs={"signed": self.signed_token()})
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def signed_token(self) -> str:
+        from django.core import signing
+
+        return signing.dumps(str(self.token), salt="articles.preview-link", compress=False)
+
+    @classmethod
+    def from_signed(cls, signed: str) -> PreviewLink | None:
+        """The link for a signed token, or None when tampered with, expired or revoked."""
+        from django.core import signing
+
+        try:
+            token = signing.loads(signed, salt="articles.preview-link")
+            link = cls.objects.select_related("story", "version").get(token=token)
+        except (signing.BadSignature, cls.DoesNotExist, ValidationError, ValueError):
+            return None
+        return link if link.is_usable else None
+
+
+# Revisions keep the whole story: its fields (sections included), bylines in order and tags.
+reversion.register(StoryByline)
+reversion.register(StoryTag)
+reversion.register(Story, follow=["story_bylines", "tagged_items"])

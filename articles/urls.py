@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import newsdesk, views
 
 
 class FourDigitYear:
@@ -31,6 +31,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("byline/<slug:slug>/", views.BylineView.as_view(), name="byline"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
+    path("preview/<str:signed>/", views.SharedPreviewView.as_view(), name="shared_preview"),
+    path("newsdesk/", newsdesk.NewsdeskView.as_view(), name="newsdesk"),
     # Sections come last: their slugs sit at the top level of the site.
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path(

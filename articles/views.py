@@ -13,11 +13,14 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .models import Byline, Section, Story, StoryTag
+from .models import Byline, Correction, PreviewLink, Section, Story, StoryTag
+from .revisions import snapshot
 
 HOME_LATEST_COUNT = 10
 HOME_STORIES_PER_SECTION = 4
@@ -67,7 +70,8 @@ class PublicStoryListView(ListView):
     def get_queryset(self):
         return (
             Story.objects.published()
-            .filter(pk__in=self.story_ids())
+            # A story in an inactive section answers 404, so lists must not link to it.
+            .filter(pk__in=self.story_ids(), section__is_active=True)
             .for_teasers()
             .newest_first()
         )
@@ -135,7 +139,7 @@ class StoryDetailView(DetailView):
         return (
             stories.for_teasers()
             .select_related("section__parent__parent__parent")
-            .prefetch_related("tags", "secondary_sections")
+            .prefetch_related("tags", "secondary_sections", "corrections")
         )
 
     def can_preview(self) -> bool:
@@ -156,14 +160,64 @@ class StoryDetailView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        story = self.object
-        related = (
-            Story.objects.published()
-            .filter(section_id=story.section_id)
-            .exclude(pk=story.pk)
-            .for_teasers()
-            .newest_first()[:RELATED_STORIES_COUNT]
+        return super().get_context_data(**story_page_context(self.object), **kwargs)
+
+
+def story_page_context(story: Story) -> dict:
+    """What the story template needs besides the story; shared with the previews."""
+    related = (
+        Story.objects.published()
+        .filter(section_id=story.section_id)
+        .exclude(pk=story.pk)
+        .for_teasers()
+        .newest_first()[:RELATED_STORIES_COUNT]
+    )
+    return {
+        "story": story,
+        "related_stories": related,
+        "section": story.section,
+        "page_title": story.headline,
+    }
+
+
+def render_preview(request, story: Story, *, shared: bool = False):
+    """The story page exactly as readers will see it, never cached and never indexed."""
+    context = story_page_context(story)
+    context.update(is_preview=True, is_shared_preview=shared)
+    response = TemplateResponse(request, "articles/story_detail.html", context)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+class SharedPreviewView(View):
+    """A reviewer without an account sees the revision a signed link was made for.
+
+    Tampered, expired and revoked links are 404s, and so is every link while the story
+    is under embargo. Nothing here touches the admin or the reader's session.
+    """
+
+    def get(self, request, signed: str):
+        link = PreviewLink.from_signed(signed)
+        if link is None or link.story.is_embargoed:
+            raise Http404("This preview link is not valid.")
+        return render_preview(request, snapshot(link.version), shared=True)
+
+
+class CorrectionListView(ListView):
+    """Every correction and clarification on public stories, newest first."""
+
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return (
+            Correction.objects.public()
+            .filter(kind__in=[Correction.Kind.CORRECTION, Correction.Kind.CLARIFICATION])
+            .select_related("story__section")
+            .order_by("-created_at", "-pk")
         )
-        return super().get_context_data(
-            related_stories=related, section=story.section, page_title=story.headline, **kwargs
-        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title="Corrections and clarifications", **kwargs)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "imagekit",
+    "reversion",
     "users",
     "articles.apps.ArticlesConfig",
 ]
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old story addresses answer 301 to the current one (articles.StoryRedirect).
+    "articles.middleware.StoryRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -157,6 +160,8 @@ NEWSROOM_SITE_TAGLINE = env.str(
     "NEWSROOM_SITE_TAGLINE", default="News and people of the Riverside community"
 )
 NEWSROOM_STORIES_PER_PAGE = 20
+# How long a "share preview" link works, unless revoked sooner.
+NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -14,8 +14,11 @@ urlpatterns = [
 if settings.DEBUG or settings.TESTING:
     # In production, media files come from the web server, a CDN or object storage.
     urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
-             {"document_root": settings.MEDIA_ROOT})
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
     )
 
 urlpatterns.append(path("", include("articles.urls")))

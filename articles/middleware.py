@@ -1,0 +1,30 @@
+"""Old story addresses answer 301 to the story's current address."""
+
+from __future__ import annotations
+
+from django.http import HttpResponsePermanentRedirect
+
+from .models import Story, StoryRedirect
+
+
+class StoryRedirectMiddleware:
+    """On a 404, look the path up among old story addresses (like contrib.redirects).
+
+    Only public stories are redirected to, so an old link never reveals an unpublished one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404:
+            return response
+        redirect = (
+            StoryRedirect.objects.filter(old_path=request.path, story__in=Story.objects.published())
+            .select_related("story__section")
+            .first()
+        )
+        if redirect is None:
+            return response
+        return HttpResponsePermanentRedirect(redirect.story.get_absolute_url())

@@ -1,0 +1,172 @@
+"""Reading, comparing and restoring story revisions (kept by django-reversion).
+
+A revision holds the story's fields (sections included), its bylines in order and its
+tags. These helpers turn one into a "snapshot" the templates can show, compare two
+snapshots field by field, and restore one without touching the story's workflow state.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import reversion
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from reversion.models import Version
+from taggit.models import Tag
+
+from .models import Byline, Section, Story, StoryByline, StoryLogEntry, StoryTag
+
+# Fields a restore never changes: status and timing move only through workflow steps.
+WORKFLOW_FIELDS = (
+    "status", "published_at", "embargo_until", "materially_updated_at", "assigned_to_id",
+    "created_by_id", "created_at", "edit_version",
+)  # fmt: skip
+
+COMPARED_FIELDS = [
+    ("headline", "Headline"),
+    ("slug", "Slug"),
+    ("dek", "Dek"),
+    ("body_text", "Body"),
+    ("section", "Section"),
+    ("secondary_sections", "Secondary sections"),
+    ("bylines", "Bylines"),
+    ("tags", "Tags"),
+    ("kind", "Kind"),
+    ("source", "Source credit"),
+    ("lead_image", "Lead image"),
+    ("lead_image_alt", "Alt text"),
+    ("lead_image_caption", "Caption"),
+    ("lead_image_credit", "Image credit"),
+]
+
+
+def story_versions(story: Story):
+    return Version.objects.get_for_object(story).select_related("revision__user")
+
+
+def snapshot(version: Version) -> Story:
+    """The story as it was in `version`: an unsaved Story with its bylines and tags attached.
+
+    Templates that read `story.credited_bylines`, `story.tags.all` and
+    `story.secondary_sections.all` show the revision's values, not today's.
+    """
+    story: Story = version._object_version.object
+    m2m = version._object_version.m2m_data or {}
+    revision_versions = list(version.revision.version_set.all())
+    credits = []
+    tag_ids = []
+    for other in revision_versions:
+        model = other._model
+        if model is StoryByline:
+            credit = other._object_version.object
+            if credit.story_id == story.pk:
+                credits.append(credit)
+        elif model is StoryTag:
+            tagged = other._object_version.object
+            if tagged.content_object_id == story.pk:
+                tag_ids.append(tagged.tag_id)
+    bylines = Byline.objects.in_bulk([credit.byline_id for credit in credits])
+    for credit in credits:
+        credit.byline = bylines.get(credit.byline_id) or Byline(name="(deleted byline)")
+    credits.sort(key=lambda credit: (credit.position, credit.pk or 0))
+    section_ids = [int(pk) for pk in m2m.get("secondary_sections", [])]
+    sections = Section.objects.in_bulk([story.section_id, *section_ids])
+    story.section = sections.get(story.section_id) or Section(name="(deleted section)")
+    story._prefetched_objects_cache = {
+        "story_bylines": credits,
+        "tags": sorted(Tag.objects.filter(pk__in=tag_ids), key=lambda tag: tag.name.lower()),
+        "secondary_sections": [sections[pk] for pk in section_ids if pk in sections],
+    }
+    return story
+
+
+def _comparable(story: Story) -> dict[str, str]:
+    return {
+        "headline": story.headline,
+        "slug": story.slug,
+        "dek": story.dek,
+        "body_text": re.sub(r"\s+", " ", strip_tags(story.body.replace("</p>", "</p>\n"))),
+        "section": str(story.section),
+        "secondary_sections": ", ".join(s.name for s in story.secondary_sections.all()),
+        "bylines": "; ".join(
+            f"{credit.get_role_display()} {credit.byline.name}" for credit in story.credited_bylines
+        ),
+        "tags": ", ".join(tag.name for tag in story.tags.all()),
+        "kind": story.get_kind_display(),
+        "source": " ".join(filter(None, [story.source_name, story.source_url])),
+        "lead_image": story.lead_image.name if story.lead_image else "",
+        "lead_image_alt": story.lead_image_alt,
+        "lead_image_caption": story.lead_image_caption,
+        "lead_image_credit": story.lead_image_credit,
+    }
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    segments: list[tuple[str, str]]  # (equal|delete|insert, words)
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level differences, as (operation, text) pairs a template can mark up."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    segments: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("equal", " ".join(old_words[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            segments.append(("delete", " ".join(old_words[a1:a2])))
+        if op in ("insert", "replace"):
+            segments.append(("insert", " ".join(new_words[b1:b2])))
+    return segments
+
+
+def compare(old: Story, new: Story) -> list[FieldChange]:
+    """The fields that differ between two snapshots (or a snapshot and the live story)."""
+    before, after = _comparable(old), _comparable(new)
+    return [
+        FieldChange(label, before[key], after[key], word_diff(before[key], after[key]))
+        for key, label in COMPARED_FIELDS
+        if before[key] != after[key]
+    ]
+
+
+def version_with_edit_version(story: Story, edit_version: int) -> Version | None:
+    """The revision saved when the story's save counter was `edit_version`."""
+    for version in story_versions(story):
+        if version.field_dict.get("edit_version") == edit_version:
+            return version
+    return None
+
+
+@transaction.atomic
+def restore(story: Story, version: Version, *, by) -> Story:
+    """Make `version` the story's current text, bylines, tags and sections, as a new revision.
+
+    Status and publication times are kept: restoring text is not a workflow step.
+    """
+    current = Story.objects.select_for_update().get(pk=story.pk)
+    kept = {field: getattr(current, field) for field in WORKFLOW_FIELDS}
+    saved_at = timezone.localtime(version.revision.date_created)
+    with reversion.create_revision():
+        version.revision.revert(delete=True)
+        restored = Story.objects.get(pk=story.pk)
+        for field, value in kept.items():
+            setattr(restored, field, value)
+        restored.save()
+        reversion.set_user(by)
+        reversion.set_comment(f"Restored the revision of {saved_at:%Y-%m-%d %H:%M}")
+    restored.log_entries.create(
+        action=StoryLogEntry.Action.RESTORE, from_status=restored.status,
+        to_status=restored.status, by=by,
+        note=f"Restored the revision of {saved_at:%B %-d, %Y, %H:%M}.",
+    )  # fmt: skip
+    return restored
