@@ -108,6 +108,8 @@ class StoryAdminForm(forms.ModelForm):
         ),
     )
     loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A link typed without a scheme is taken as https (Django 6's default).
+    source_url = forms.URLField(label="Source link", required=False, assume_scheme="https")
 
     class Meta:
         model = Story
@@ -293,7 +295,7 @@ class StoryAdmin(admin.ModelAdmin):
                 date_format(timezone.localtime(story.published_at), "M j, Y, H:i"),
             )
         if story.is_embargoed:
-            return format_html('<span class="status-embargoed">Embargoed</span>')
+            return format_html('<span class="status-embargoed">{}</span>', "Embargoed")
         return story.get_status_display()
 
     @admin.display(description="bylines")
@@ -302,7 +304,9 @@ class StoryAdmin(admin.ModelAdmin):
 
     @admin.display(description="preview")
     def lead_image_preview(self, story: Story) -> str:
-        if not story.lead_image:
+        # An upload not saved yet (the form was refused) may be damaged or huge: never
+        # render a thumbnail of it.
+        if not story.lead_image or not story.lead_image._committed:
             return "No image yet."
         return format_html(
             '<img src="{}" alt="{}" width="240" style="height:auto">',
@@ -333,6 +337,12 @@ class StoryAdmin(admin.ModelAdmin):
         story = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if story is not None:
+            if request.method == "GET" and not story_versions(story).exists():
+                # A story saved outside the admin (shell, import) gets a baseline revision,
+                # so the first edit can be compared, diffed and undone.
+                with reversion.create_revision():
+                    reversion.set_comment("Baseline revision (first opened in the admin)")
+                    reversion.add_to_revision(story)
             if request.method == "GET" and story.can_edit(request.user):
                 other = EditLock.take(story, request.user)
                 if other is not None:
@@ -580,7 +590,13 @@ class SectionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("stories"))
+        # Aggregation drops Meta.ordering, so restate it for stable pagination.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count("stories"))
+            .order_by("position", "name")
+        )
 
     @admin.display(description="stories", ordering="story_count")
     def story_count(self, section: Section) -> int:
@@ -602,7 +618,12 @@ class BylineAdmin(admin.ModelAdmin):
     ]  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("story_credits"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count("story_credits"))
+            .order_by("name")
+        )
 
     @admin.display(description="stories", ordering="story_count")
     def story_count(self, byline: Byline) -> int:
@@ -610,7 +631,7 @@ class BylineAdmin(admin.ModelAdmin):
 
     @admin.display(description="preview")
     def photo_preview(self, byline: Byline) -> str:
-        if not byline.photo:
+        if not byline.photo or not byline.photo._committed:
             return "No photo yet."
         return format_html(
             '<img src="{}" alt="{}" width="80" height="80">', byline.photo_thumbnail.url, byline

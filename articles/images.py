@@ -45,12 +45,12 @@ def validate_image_file(file) -> None:
                 if width * height > max_pixels:
                     raise ValidationError(
                         "This image is %(width)s × %(height)s pixels; the limit is "
-                        "%(limit)s million pixels.",
+                        "%(limit)s pixels in total.",
                         code="too_many_pixels",
                         params={
                             "width": width,
                             "height": height,
-                            "limit": max_pixels // 1_000_000,
+                            "limit": f"{max_pixels:,}",
                         },
                     )
                 # Decoding every pixel finds truncated and corrupt files, which the

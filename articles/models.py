@@ -901,10 +901,6 @@ class EditLock(models.Model):
         cls.objects.filter(story=story, user=user).delete()
 
 
-def default_preview_expiry():
-    return timezone.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS)
-
-
 class PreviewLink(models.Model):
     """A signed link that shows one revision of a story to a reviewer without an account."""
 
@@ -918,7 +914,9 @@ class PreviewLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(default=default_preview_expiry)
+    expires_at = models.DateTimeField(
+        blank=True, help_text="By default NEWSROOM_PREVIEW_LINK_HOURS (48) after creation."
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -926,6 +924,13 @@ class PreviewLink(models.Model):
 
     def __str__(self) -> str:
         return f"Preview of {self.story} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.expires_at is None:
+            self.expires_at = self.created_at + timedelta(
+                hours=settings.NEWSROOM_PREVIEW_LINK_HOURS
+            )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:shared_preview", kwargs={"signed": self.signed_token()})
