@@ -387,6 +387,14 @@ class Story(models.Model):
         limit_choices_to={"is_staff": True},
         help_text="The staff member responsible for the story's next step.",
     )
+    allow_comments = models.BooleanField(
+        "comments open",
+        default=True,
+        help_text=(
+            "Readers may comment while this is on, until comments close by themselves "
+            "NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS after publication."
+        ),
+    )
     edit_version = models.PositiveIntegerField(
         default=0,
         editable=False,
