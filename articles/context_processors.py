@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .models import Section
+from .seo import absolute_url, logo_url
 
 
 def site(request):
@@ -8,7 +9,12 @@ def site(request):
 
     The section list is lazy: pages that do not show navigation (admin) pay nothing.
     """
+    page = request.GET.get("page")
+    paged = page and page.isdigit() and page != "1"
+    canonical = absolute_url(request.path) + (f"?page={page}" if paged else "")
     return {
+        "canonical_url": canonical,
+        "site_logo_url": logo_url(),
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_tagline": settings.NEWSROOM_SITE_TAGLINE,
         "nav_sections": Section.objects.active().filter(parent__isnull=True),

@@ -1,10 +1,11 @@
-"""Old story addresses answer 301 to the story's current address."""
+"""Request-level helpers: old-address redirects, and the base URL for absolute links."""
 
 from __future__ import annotations
 
 from django.http import HttpResponsePermanentRedirect
 
 from .models import Story, StoryRedirect
+from .seo import remember_request_base
 
 
 class StoryRedirectMiddleware:
@@ -28,3 +29,14 @@ class StoryRedirectMiddleware:
         if redirect is None:
             return response
         return HttpResponsePermanentRedirect(redirect.story.get_absolute_url())
+
+
+class RequestBaseMiddleware:
+    """Remember the request's scheme and host for absolute URLs in feeds and JSON-LD."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        remember_request_base(request)
+        return self.get_response(request)

@@ -226,6 +226,20 @@ class StoryQuerySet(models.QuerySet):
             )
         )
 
+    def in_section(self, section):
+        """Stories whose home is `section`, or that list it as a secondary section."""
+        return self.filter(
+            pk__in=Story.objects.filter(
+                Q(section=section) | Q(secondary_sections=section)
+            ).values("pk")
+        )
+
+    def by_byline(self, byline):
+        return self.filter(pk__in=StoryByline.objects.filter(byline=byline).values("story_id"))
+
+    def tagged(self, tag):
+        return self.filter(pk__in=StoryTag.objects.filter(tag=tag).values("content_object_id"))
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 

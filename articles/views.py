@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .models import Byline, Correction, PreviewLink, Section, Story, StoryTag
+from .models import Byline, Correction, PreviewLink, Section, Story
 from .revisions import snapshot
 
 HOME_LATEST_COUNT = 10
@@ -68,15 +68,11 @@ class PublicStoryListView(ListView):
     template_name = "articles/story_list.html"
 
     def get_queryset(self):
-        return (
-            Story.objects.published()
-            # A story in an inactive section answers 404, so lists must not link to it.
-            .filter(pk__in=self.story_ids(), section__is_active=True)
-            .for_teasers()
-            .newest_first()
-        )
+        # A story in an inactive section answers 404, so lists must not link to it.
+        stories = Story.objects.published().filter(section__is_active=True)
+        return self.filter_stories(stories).for_teasers().newest_first()
 
-    def story_ids(self):
+    def filter_stories(self, stories):
         raise NotImplementedError
 
 
@@ -85,11 +81,8 @@ class SectionView(PublicStoryListView):
         self.section = get_object_or_404(sections_with_lineage(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
-    def story_ids(self):
-        # Stories whose home is this section, or that list it as a secondary section.
-        return Story.objects.filter(
-            Q(section=self.section) | Q(secondary_sections=self.section)
-        ).values("pk")
+    def filter_stories(self, stories):
+        return stories.in_section(self.section)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -104,8 +97,8 @@ class BylineView(PublicStoryListView):
         self.byline = get_object_or_404(Byline, slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
-    def story_ids(self):
-        return self.byline.story_credits.values("story_id")
+    def filter_stories(self, stories):
+        return stories.by_byline(self.byline)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(byline=self.byline, page_title=self.byline.name, **kwargs)
@@ -118,8 +111,8 @@ class TagView(PublicStoryListView):
         self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
-    def story_ids(self):
-        return StoryTag.objects.filter(tag=self.tag).values("content_object_id")
+    def filter_stories(self, stories):
+        return stories.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, page_title=self.tag.name, **kwargs)

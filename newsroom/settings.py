@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old story addresses answer 301 to the current one (articles.StoryRedirect).
     "articles.middleware.StoryRedirectMiddleware",
+    "articles.middleware.RequestBaseMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -80,6 +82,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
@@ -159,6 +162,16 @@ NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Riverside Ledger
 NEWSROOM_SITE_TAGLINE = env.str(
     "NEWSROOM_SITE_TAGLINE", default="News and people of the Riverside community"
 )
+# The public address, e.g. https://news.example.org: canonical URLs, feeds, sitemaps and
+# structured data use it. Without it, the address of each request is used.
+NEWSROOM_SITE_URL = env.str("NEWSROOM_SITE_URL", default="").rstrip("/")
+# A raster logo (Google wants PNG or JPEG) in static files, for structured data and cards.
+NEWSROOM_SITE_LOGO = env.str("NEWSROOM_SITE_LOGO", default="img/logo.png")
+# Feed item GUIDs are tag URIs under this name; set it once and never change it, or feed
+# readers will show every story again.
+NEWSROOM_FEED_GUID_DOMAIN = env.str("NEWSROOM_FEED_GUID_DOMAIN", default="newsroom.local")
+# The publication's name in the Google News sitemap (defaults to the site name).
+NEWSROOM_NEWS_PUBLICATION_NAME = env.str("NEWSROOM_NEWS_PUBLICATION_NAME", default="")
 NEWSROOM_STORIES_PER_PAGE = 20
 # How long a "share preview" link works, unless revoked sooner.
 NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
@@ -185,6 +198,9 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_HTTPS_DEFAULT)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS_DEFAULT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading is hard to undo, so it stays an explicit opt-in; not opting in is a choice,
+# and `check --deploy` should not warn about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

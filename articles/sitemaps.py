@@ -1,0 +1,148 @@
+"""Sitemaps: an index over stories (paged), sections, bylines and tags, and a Google News
+sitemap of the last two days. Public stories only, through `Story.objects.published()`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from .models import Byline, Section, Story
+from .seo import absolute_url
+
+
+def public_stories():
+    return Story.objects.published().filter(section__is_active=True)
+
+
+class StorySitemap(Sitemap):
+    limit = 1000  # per page of the index: the index pages it, so no page is huge
+    changefreq = "never"
+
+    def items(self):
+        return public_stories().select_related("section").order_by("-published_at", "-pk")
+
+    def lastmod(self, story: Story):
+        # Only material updates move it: fixing a typo is not news to a crawler.
+        return story.materially_updated_at if story.shows_update else story.published_at
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return (
+            Section.objects.active()
+            .annotate(latest=Max("stories__published_at", filter=_public_filter("stories__")))
+            .filter(latest__isnull=False)
+            .order_by("position", "name")
+        )
+
+    def lastmod(self, section: Section):
+        return section.latest
+
+
+class BylineSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return (
+            Byline.objects.annotate(
+                latest=Max(
+                    "story_credits__story__published_at",
+                    filter=_public_filter("story_credits__story__"),
+                )
+            )
+            .filter(latest__isnull=False)
+            .order_by("name")
+        )
+
+    def lastmod(self, byline: Byline):
+        return byline.latest
+
+
+class TagSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return (
+            Tag.objects.annotate(
+                latest=Max(
+                    "articles_storytag_items__content_object__published_at",
+                    filter=_public_filter("articles_storytag_items__content_object__"),
+                )
+            )
+            .filter(latest__isnull=False)
+            .order_by("name")
+        )
+
+    def location(self, tag: Tag) -> str:
+        return reverse("articles:tag", args=[tag.slug])
+
+    def lastmod(self, tag: Tag):
+        return tag.latest
+
+
+def _public_filter(prefix: str):
+    """The `published()` rule, seen through a relation (for aggregates)."""
+    from django.db.models import Q
+
+    now = timezone.now()
+    return (
+        Q(**{f"{prefix}status": Story.Status.PUBLISHED, f"{prefix}published_at__lte": now})
+        & ~Q(**{f"{prefix}embargo_until__gt": now})
+        & Q(**{f"{prefix}section__is_active": True})
+    )
+
+
+SITEMAPS = {
+    "stories": StorySitemap,
+    "sections": SectionSitemap,
+    "bylines": BylineSitemap,
+    "tags": TagSitemap,
+}
+
+NEWS_WINDOW = timedelta(days=2)
+
+
+def news_sitemap(request):
+    """Google News sitemap: stories published in the last two days (at most 1,000)."""
+    stories = (
+        public_stories()
+        .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+        .select_related("section")
+        .order_by("-published_at")[:1000]
+    )
+    language = settings.LANGUAGE_CODE.split("-")[0]
+    name = settings.NEWSROOM_NEWS_PUBLICATION_NAME or settings.NEWSROOM_SITE_NAME
+    entries = [
+        {
+            "loc": absolute_url(story.get_absolute_url()),
+            "title": story.headline,
+            "published": timezone.localtime(story.published_at).isoformat(),
+        }
+        for story in stories
+    ]
+    body = render_to_string(
+        "sitemaps/news.xml", {"entries": entries, "language": language, "name": name}
+    )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+def robots_txt(request):
+    body = render_to_string(
+        "robots.txt",
+        {
+            "sitemap": absolute_url(reverse("sitemap-index")),
+            "news_sitemap": absolute_url(reverse("news-sitemap")),
+        },
+    )
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,329 @@
+"""The demo newsroom: `manage.py load_demo` builds it once, then leaves it alone.
+
+What a newcomer sees after one command: sections with People in the News under News,
+dozens of stories with bylines, tags and pictures (one draft, one scheduled), and two
+demo logins, but only with DEBUG on. Re-running changes nothing; `--reset` rebuilds
+only what the demo made.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from taggit.models import Tag
+
+from articles import demo_content as demo
+from articles.management.commands import load_demo as load_demo_module
+from articles.models import Byline, Section, Story, StoryByline
+from articles.roles import EDITOR
+from tests.factories import make_byline, make_section, make_story, make_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORDS = {account["username"]: account["password"] for account in demo.ACCOUNTS}
+
+
+@pytest.fixture(autouse=True)
+def demo_media(settings, tmp_path) -> Path:
+    """Generated pictures go to a temporary directory, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "demo-media"
+    return settings.MEDIA_ROOT
+
+
+def load_demo(*args: str, debug: bool = True) -> str:
+    """Run the command and return what it printed."""
+    out = io.StringIO()
+    with override_settings(DEBUG=debug):
+        call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def output() -> str:
+    return load_demo()
+
+
+def demo_stories():
+    return Story.objects.filter(slug__in=demo.story_slugs())
+
+
+def snapshot() -> dict:
+    """Everything that re-running or resetting could change."""
+    User = get_user_model()
+    return {
+        "counts": {
+            "stories": Story.objects.count(),
+            "sections": Section.objects.count(),
+            "bylines": Byline.objects.count(),
+            "credits": StoryByline.objects.count(),
+            "tags": Tag.objects.count(),
+            "users": User.objects.count(),
+        },
+        "stories": {
+            story.slug: (story.pk, story.updated_at, story.edit_version)
+            for story in Story.objects.all()
+        },
+        "sections": dict(Section.objects.values_list("slug", "pk")),
+        "bylines": dict(Byline.objects.values_list("slug", "pk")),
+        "users": dict(User.objects.values_list("username", "pk")),
+    }
+
+
+# What gets built
+
+
+def test_sections_include_people_in_the_news_under_news(output):
+    sections = Section.objects.filter(slug__in=[s["slug"] for s in demo.SECTIONS])
+    assert sections.count() >= 4
+    people = Section.objects.get(slug="people-in-the-news")
+    assert people.name == "People in the News"
+    assert people.parent.slug == "news"
+    assert people.parent.parent is None
+    assert all(section.description for section in sections)
+
+
+def test_at_least_30_stories_spread_over_about_two_months(output):
+    stories = demo_stories()
+    assert stories.count() >= 30
+    assert stories.count() == len(demo.STORIES)
+    now = timezone.now()
+    published = stories.published()
+    oldest = published.order_by("published_at").first().published_at
+    assert now - timedelta(days=61) < oldest < now - timedelta(days=45)
+    assert published.filter(published_at__gte=now - timedelta(days=2)).exists()
+
+
+def test_people_in_the_news_has_a_real_list(output):
+    people = demo_stories().published().filter(section__slug="people-in-the-news")
+    assert people.count() >= 12
+
+
+def test_exactly_one_draft_and_one_scheduled_story(output):
+    stories = demo_stories()
+    assert stories.filter(status=Story.Status.DRAFT).count() == 1
+    assert stories.scheduled().count() == 1
+    scheduled = stories.scheduled().get()
+    assert timezone.now() + timedelta(days=2) < scheduled.published_at
+    # Everything else is public now.
+    assert stories.published().count() == stories.count() - 2
+
+
+def test_one_featured_story(output):
+    featured = demo_stories().filter(is_featured=True)
+    assert featured.count() == 1
+    assert featured.get().is_public is True
+
+
+def test_press_release_is_credited_to_the_wire_with_its_source(output):
+    story = demo_stories().get(kind=Story.Kind.PRESS_RELEASE)
+    assert story.source_name
+    assert story.source_url.startswith("https://")
+    assert [credit.byline.kind for credit in story.credited_bylines] == [Byline.Kind.WIRE]
+    assert "<blockquote>" in story.body
+    assert "DOI" in story.body
+
+
+def test_multi_byline_story_credits_reporters_then_photographer(output):
+    story = demo_stories().get(slug="calder-river-footbridge-reopens")
+    credits = story.credited_bylines
+    assert [(c.byline.slug, c.role) for c in credits] == [
+        ("marcus-oyelaran", StoryByline.Role.BY),
+        ("tom-kowalczyk", StoryByline.Role.BY),
+        ("june-albrecht", StoryByline.Role.PHOTOS),
+    ]
+    assert [c.position for c in credits] == sorted(c.position for c in credits)
+
+
+def test_a_story_is_credited_to_the_staff_desk(output):
+    staff = Byline.objects.get(name="Staff", kind=Byline.Kind.DESK)
+    assert demo_stories().published().filter(bylines=staff).exists()
+
+
+def test_person_bylines_have_role_bio_private_email_and_portrait(output):
+    people = Byline.objects.filter(
+        slug__in=[b["slug"] for b in demo.BYLINES], kind=Byline.Kind.PERSON
+    )
+    assert people.count() >= 4
+    for byline in people:
+        assert byline.role_line and byline.bio and byline.email
+        assert byline.photo
+        assert byline.photo.storage.exists(byline.photo.name)
+    assert Byline.objects.filter(kind=Byline.Kind.WIRE).exists()
+
+
+def test_lead_images_have_alt_text_credit_and_size(output, demo_media):
+    stories = list(demo_stories())
+    with_image = [story for story in stories if story.lead_image]
+    # About two thirds carry a picture, so lists show both kinds of teaser.
+    assert 0.55 <= len(with_image) / len(stories) <= 0.8
+    for story in with_image:
+        assert story.lead_image_alt.startswith("Abstract illustration")
+        assert story.lead_image_caption
+        assert story.lead_image_credit == demo.IMAGE_CREDIT
+        assert (story.lead_image_width, story.lead_image_height) == (1600, 1000)
+        assert Path(story.lead_image.path).is_relative_to(demo_media)
+        assert Path(story.lead_image.path).is_file()
+    # Different stories, different pictures.
+    assert len({story.lead_image_alt for story in with_image}) > len(with_image) // 2
+
+
+def test_stories_have_tags_bodies_and_decks(output):
+    usage = Counter()
+    for story in demo_stories().prefetch_related("tags"):
+        names = [tag.name for tag in story.tags.all()]
+        assert 2 <= len(names) <= 4, story.slug
+        usage.update(names)
+        assert story.dek
+        paragraphs = len(re.findall(r"<p>", story.body)) - story.body.count("<blockquote><p>")
+        assert 3 <= paragraphs <= 6, story.slug
+    assert usage.most_common(1)[0][1] >= 3  # tags are shared, so tag pages list several
+    bodies = " ".join(demo_stories().values_list("body", flat=True))
+    for element in ("<h2>", "<blockquote>", "<ul>", "<a href="):
+        assert element in bodies
+
+
+def test_people_in_the_news_page_lists_the_stories(output, client):
+    response = client.get(reverse("articles:section", kwargs={"slug": "people-in-the-news"}))
+    assert response.status_code == 200
+    content = response.content.decode()
+    people = demo_stories().published().filter(section__slug="people-in-the-news")
+    for story in people:
+        assert escape(story.headline) in content
+
+
+# Accounts
+
+
+def test_demo_accounts_can_log_in_when_debug_is_on(output, client):
+    assert "admin-demo-2026" in output and "editor-demo-2026" in output
+    for username, password in PASSWORDS.items():
+        assert client.login(username=username, password=password) is True
+        client.logout()
+
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser is True
+    editor = User.objects.get(username="editor")
+    assert editor.is_staff is True
+    assert editor.is_superuser is False
+    assert list(editor.groups.values_list("name", flat=True)) == [EDITOR]
+    assert editor.has_perm("articles.publish_story") is True
+    assert Byline.objects.get(slug="elena-marsh").user == editor
+
+
+def test_no_demo_accounts_when_debug_is_off():
+    output = load_demo(debug=False)
+    User = get_user_model()
+    assert not User.objects.filter(username__in=PASSWORDS).exists()
+    assert "createsuperuser" in output
+    assert "admin-demo-2026" not in output
+    # The newsroom itself is complete all the same.
+    assert demo_stories().count() == len(demo.STORIES)
+    assert Byline.objects.get(slug="elena-marsh").user is None
+
+
+def test_an_existing_account_with_a_demo_name_is_left_alone():
+    own_admin = make_user(username="admin", password="my own password", email="me@example.com")
+    output = load_demo()
+    own_admin.refresh_from_db()
+    assert own_admin.check_password("my own password") is True
+    assert own_admin.check_password(PASSWORDS["admin"]) is False
+    assert "left unchanged" in output
+    assert get_user_model().objects.filter(username="editor").exists()
+
+    load_demo("--reset")
+    assert get_user_model().objects.filter(pk=own_admin.pk).exists()
+
+
+# Running again
+
+
+def test_running_again_changes_nothing(output):
+    before = snapshot()
+    second_output = load_demo()
+    assert snapshot() == before
+    assert "Demo newsroom already loaded; nothing changed" in second_output
+    assert "editor-demo-2026" in second_output  # the logins are still shown
+
+
+def test_reset_rebuilds_with_new_rows_and_the_same_counts(output):
+    before = snapshot()
+    reset_output = load_demo("--reset")
+    after = snapshot()
+    assert after["counts"] == before["counts"]
+    assert set(after["stories"]) == set(before["stories"])
+    old_pks = {pk for pk, _, _ in before["stories"].values()}
+    new_pks = {pk for pk, _, _ in after["stories"].values()}
+    assert old_pks.isdisjoint(new_pks)
+    assert set(before["sections"].values()).isdisjoint(after["sections"].values())
+    assert before["users"]["editor"] != after["users"]["editor"]
+    assert "Removed the old demo" in reset_output
+    assert "Stories: " in reset_output
+
+
+def test_reset_leaves_content_outside_the_demo_alone(output):
+    weather = make_section(name="Weather", slug="weather")
+    own_story = make_story(section=weather, bylines=[make_byline()], tags=["budget", "snow"])
+    load_demo("--reset")
+    own_story.refresh_from_db()
+    assert sorted(tag.name for tag in own_story.tags.all()) == ["budget", "snow"]
+    assert own_story.credited_bylines
+
+
+def test_reset_refuses_and_rolls_back_when_other_content_uses_a_demo_section(output):
+    make_story(section=Section.objects.get(slug="news"))
+    before = snapshot()
+    with pytest.raises(CommandError, match="news"):
+        load_demo("--reset")
+    assert snapshot() == before
+
+
+def test_refuses_to_build_over_slugs_that_are_taken():
+    make_section(name="Business", slug="business")
+    with pytest.raises(CommandError, match="business"):
+        load_demo()
+    assert not demo_stories().exists()
+    assert not Section.objects.filter(slug="people-in-the-news").exists()
+
+
+def test_a_failed_build_leaves_no_rows_and_no_files(monkeypatch, demo_media):
+    real_build_story = load_demo_module.DemoBuilder._build_story
+    built = []
+
+    def failing_build_story(self, data, *args):
+        if len(built) == 5:
+            raise RuntimeError("disk full")
+        built.append(data["slug"])
+        return real_build_story(self, data, *args)
+
+    monkeypatch.setattr(load_demo_module.DemoBuilder, "_build_story", failing_build_story)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load_demo()
+    assert not Section.objects.filter(slug__in=[s["slug"] for s in demo.SECTIONS]).exists()
+    assert not demo_stories().exists()
+    assert not get_user_model().objects.filter(username__in=PASSWORDS).exists()
+    assert [path for path in demo_media.rglob("*") if path.is_file()] == []
+
+
+# Pictures
+
+
+def test_alt_text_names_the_colours_that_were_drawn():
+    image = load_demo_module.draw_lead_image("seed", "sun", "navy", "amber")
+    alt = load_demo_module.describe_lead_image("sun", "navy", "amber")
+    assert image.size == (1600, 1000)
+    assert "amber sun" in alt and "navy horizon" in alt
+    # The top-left corner is sky, so it is a tint of the sun's colour, not the land's.
+    red, green, blue = image.getpixel((0, 0))
+    assert red > blue
