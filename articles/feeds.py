@@ -133,9 +133,7 @@ class LatestStoriesFeed(Feed):
         if not story.lead_image:
             return []
         rendition = story.lead_image_800
-        return [
-            Enclosure(absolute_url(rendition.url), str(_size_or_zero(rendition)), "image/jpeg")
-        ]
+        return [Enclosure(absolute_url(rendition.url), str(_size_or_zero(rendition)), "image/jpeg")]
 
     def item_extra_kwargs(self, story: Story) -> dict:
         credits = story.credited_bylines

@@ -5,12 +5,14 @@ sitemap of the last two days. Public stories only, through `Story.objects.publis
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -23,7 +25,18 @@ def public_stories():
     return Story.objects.published().filter(section__is_active=True)
 
 
-class StorySitemap(Sitemap):
+class NewsroomSitemap(Sitemap):
+    """Absolute URLs on the operator's NEWSROOM_SITE_URL when it is set."""
+
+    def get_protocol(self, protocol=None):
+        configured = urlsplit(settings.NEWSROOM_SITE_URL)
+        return configured.scheme or super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.NEWSROOM_SITE_URL).netloc or super().get_domain(site)
+
+
+class StorySitemap(NewsroomSitemap):
     limit = 1000  # per page of the index: the index pages it, so no page is huge
     changefreq = "never"
 
@@ -35,7 +48,7 @@ class StorySitemap(Sitemap):
         return story.materially_updated_at if story.shows_update else story.published_at
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(NewsroomSitemap):
     changefreq = "hourly"
 
     def items(self):
@@ -50,7 +63,7 @@ class SectionSitemap(Sitemap):
         return section.latest
 
 
-class BylineSitemap(Sitemap):
+class BylineSitemap(NewsroomSitemap):
     changefreq = "daily"
 
     def items(self):
@@ -69,7 +82,7 @@ class BylineSitemap(Sitemap):
         return byline.latest
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(NewsroomSitemap):
     changefreq = "daily"
 
     def items(self):
@@ -111,6 +124,19 @@ SITEMAPS = {
 }
 
 NEWS_WINDOW = timedelta(days=2)
+
+
+def sitemap_index(request):
+    """The sitemap index, paging each sitemap, with the same absolute URLs as its pages."""
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = absolute_url(reverse("sitemap-section", kwargs={"section": name}))
+        for page in range(1, sitemap.paginator.num_pages + 1):
+            entries.append({"location": location if page == 1 else f"{location}?p={page}"})
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
 
 
 def news_sitemap(request):
