@@ -22,8 +22,16 @@ run: install
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Test-only tools from npm: axe-core and the Nu HTML Checker (see package.json).
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the accessibility and HTML-validity checks will be skipped."; \
+	fi
+
 # SQLite by default; PostgreSQL when DATABASE_URL points at one.
-test: install
+test: install node_modules/.installed
 	NEWSROOM_TESTING=true $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

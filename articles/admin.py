@@ -582,6 +582,9 @@ def pluralize_story(count: int) -> str:
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "position", "is_active", "story_count"]
+    # Explicit: the story-count annotation (GROUP BY) makes Django drop Meta.ordering, and
+    # the autocomplete on the story form would list sections in no particular order.
+    ordering = ["position", "name"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
     list_select_related = ["parent"]
@@ -606,6 +609,7 @@ class SectionAdmin(admin.ModelAdmin):
 @admin.register(Byline)
 class BylineAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "role_line", "user", "story_count"]
+    ordering = ["name"]  # see SectionAdmin.ordering
     list_filter = ["kind"]
     list_select_related = ["user"]
     search_fields = ["name", "role_line"]

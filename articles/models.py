@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -50,7 +50,7 @@ class WorkflowPermissionError(WorkflowError, PermissionDenied):
 # Top-level URL paths that belong to other pages, so no section may take them.
 RESERVED_SECTION_SLUGS = frozenset(
     {
-        "admin", "accounts", "api", "archive", "byline", "bylines", "corrections",
+        "admin", "accounts", "api", "archive", "byline", "bylines", "comments", "corrections",
         "feed", "feeds", "media", "newsdesk", "preview", "robots.txt", "search",
         "sitemap.xml", "static", "tag", "tags", "news-sitemap.xml",
     }
@@ -219,7 +219,18 @@ class StoryQuerySet(models.QuerySet):
 
     def for_teasers(self):
         """Everything a teaser shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
+        # Only approved comments count (comments app). A correlated subquery, not a JOIN
+        # with GROUP BY, so the list query keeps using its indexes and its own ordering.
+        comment_model = self.model._meta.get_field("comments").related_model
+        approved = (
+            comment_model.objects.filter(story=OuterRef("pk"), status="approved")
+            .order_by()
+            .values("story")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        stories = self.annotate(comment_count=Coalesce(Subquery(approved), 0))
+        return stories.select_related("section").prefetch_related(
             Prefetch(
                 "story_bylines",
                 queryset=StoryByline.objects.select_related("byline").order_by("position", "pk"),
@@ -229,9 +240,9 @@ class StoryQuerySet(models.QuerySet):
     def in_section(self, section):
         """Stories whose home is `section`, or that list it as a secondary section."""
         return self.filter(
-            pk__in=Story.objects.filter(
-                Q(section=section) | Q(secondary_sections=section)
-            ).values("pk")
+            pk__in=Story.objects.filter(Q(section=section) | Q(secondary_sections=section)).values(
+                "pk"
+            )
         )
 
     def by_byline(self, byline):
@@ -447,6 +458,12 @@ class Story(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Sanitise here so every path (admin, shell, import) stores clean HTML.
         self.body = clean_html(self.body)
+        # Publication times are kept to the second: that is what readers and schedules
+        # see, and HTML's datetime attribute allows at most three decimals anyway.
+        for field in ("published_at", "materially_updated_at", "embargo_until"):
+            moment = getattr(self, field)
+            if moment is not None:
+                setattr(self, field, moment.replace(microsecond=0))
         self.edit_version = (self.edit_version or 0) + 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -833,6 +850,10 @@ class StoryLogEntry(models.Model):
         return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
 
+def now_to_the_second():
+    return timezone.now().replace(microsecond=0)
+
+
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
         """Notes on public stories only."""
@@ -856,7 +877,7 @@ class Correction(models.Model):
         default=False,
         help_text="Material changes move the story's visible “Updated” time; typo fixes do not.",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now_to_the_second)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -78,7 +78,7 @@ ROLES: dict[str, dict] = {
             "staff accounts and their roles."
         ),
         # Every permission of these apps.
-        "apps": ["articles", "taggit", "users", "auth", "reversion"],
+        "apps": ["articles", "taggit", "users", "auth", "reversion", "comments"],
         "permissions": [],
     },
 }

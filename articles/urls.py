@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, newsdesk, views
+from . import archives, feeds, newsdesk, search, views
 
 
 class FourDigitYear:
@@ -40,6 +40,14 @@ urlpatterns = [
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("preview/<str:signed>/", views.SharedPreviewView.as_view(), name="shared_preview"),
     path("newsdesk/", newsdesk.NewsdeskView.as_view(), name="newsdesk"),
+    path("search/", search.SearchView.as_view(), name="search"),
+    path("archive/<yyyy:year>/", archives.YearArchive.as_view(), name="archive_year"),
+    path("archive/<yyyy:year>/<dd:month>/", archives.MonthArchive.as_view(), name="archive_month"),
+    path(
+        "archive/<yyyy:year>/<dd:month>/<dd:day>/",
+        archives.DayArchive.as_view(),
+        name="archive_day",
+    ),
     # Sections come last: their slugs sit at the top level of the site.
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("<slug:slug>/feed/", feeds.section_rss, name="section_feed"),

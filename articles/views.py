@@ -19,6 +19,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from comments.selectors import comments_context
+
 from .models import Byline, Correction, PreviewLink, Section, Story
 from .revisions import snapshot
 
@@ -170,6 +172,8 @@ def story_page_context(story: Story) -> dict:
         "related_stories": related,
         "section": story.section,
         "page_title": story.headline,
+        # Approved comments (one query, none when the count is 0) and the form while open.
+        **comments_context(story),
     }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reversion",
     "users",
     "articles.apps.ArticlesConfig",
+    "comments.apps.CommentsConfig",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,11 @@ NEWSROOM_NEWS_PUBLICATION_NAME = env.str("NEWSROOM_NEWS_PUBLICATION_NAME", defau
 NEWSROOM_STORIES_PER_PAGE = 20
 # How long a "share preview" link works, unless revoked sooner.
 NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
+# Reader comments (docs/comments.md): they close by themselves this many days after
+# publication (0: never); at most COUNT per WINDOW from one IP address ("3/10m"; "0/1m": off).
+NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = env.int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", default=30)
+NEWSROOM_COMMENT_RATE_LIMIT = env.str("NEWSROOM_COMMENT_RATE_LIMIT", default="3/10m")
+NEWSROOM_COMMENT_MAX_LENGTH = env.int("NEWSROOM_COMMENT_MAX_LENGTH", default=3000)
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("comments/", include("comments.urls")),
 ]
 
 if settings.DEBUG or settings.TESTING:

@@ -1,0 +1,48 @@
+"""WCAG 2.2 AA checks with axe-core in a real browser, on the demo newsroom's pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.a11y_pages import NODE_MODULES, load_demo_newsroom, public_pages
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def axe_path():
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (make test does when npm exists)")
+    return AXE
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_public_pages_have_no_wcag_violations(chromium, live_server, axe_path, viewport):
+    load_demo_newsroom()
+    pages = public_pages()
+    page = chromium.new_page(viewport=viewport)
+    failures = {}
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        page.add_script_tag(path=str(axe_path))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        assert result["passes"], f"axe checked nothing on {name}"
+        if result["violations"]:
+            failures[name] = describe(result["violations"])
+    page.close()
+    assert not failures, "\n\n".join(f"{name}:\n{text}" for name, text in failures.items())

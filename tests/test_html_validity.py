@@ -1,0 +1,50 @@
+"""Every public page is valid HTML according to the Nu HTML Checker (vnu-jar, run with Java)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.a11y_pages import NODE_MODULES, load_demo_newsroom, public_pages
+
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vnu():
+    if not VNU.exists():
+        pytest.skip("vnu-jar is not installed: run `npm ci` (make test does when npm exists)")
+    if shutil.which("java") is None:
+        pytest.skip("Java is needed to run the Nu HTML Checker")
+    return VNU
+
+
+def test_public_pages_are_valid_html(client, vnu, tmp_path):
+    load_demo_newsroom()
+    files = {}
+    for name, path in public_pages().items():
+        response = client.get(path)
+        assert response.status_code in {200, 404}, path
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(response.content)
+        files[str(file)] = name
+    result = subprocess.run(  # noqa: S603 -- fixed arguments, our own files
+        ["java", "-jar", str(vnu), "--errors-only", "--format", "json", "--stdout", *files],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    messages = json.loads(result.stdout or "{}").get("messages", [])
+    errors = [
+        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}:{m.get('lastLine')}: "
+        f"{m['message']} [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert result.returncode == 0 or errors, result.stderr
+    assert not errors, "\n".join(errors)
