@@ -15,10 +15,12 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
+from .caching import teaser_keys
 from .models import Story
+from .views import SurrogateKeysMixin
 
 
-class StoryArchiveMixin:
+class StoryArchiveMixin(SurrogateKeysMixin):
     date_field = "published_at"
     allow_future = False
     # An empty period is a 404: there is nothing to show, and nothing for robots to index.
@@ -39,6 +41,11 @@ class StoryArchiveMixin:
 
     def get_dated_queryset(self, **lookup):
         return super().get_dated_queryset(**lookup).for_teasers()
+
+    def get_surrogate_keys(self, context) -> set[str]:
+        # Any story change purges "archive"; teasers add their bylines' and sections' keys.
+        shown = context.get("stories") or []
+        return {"archive", *(teaser_keys(shown) if shown and hasattr(shown[0], "pk") else ())}
 
 
 class YearArchive(StoryArchiveMixin, YearArchiveView):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from taggit.models import Tag
 
+from .caching import set_surrogate_keys
 from .models import Byline, Section, Story
 from .seo import absolute_url
 
@@ -85,6 +86,10 @@ class LatestStoriesFeed(Feed):
 
     feed_type = NewsroomRssFeed
     item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        # Any change to a story, section, byline or tag purges "feeds" (articles.receivers).
+        return set_surrogate_keys(super().__call__(request, *args, **kwargs), {"feeds"})
 
     def title(self, obj=None) -> str:
         return settings.NEWSROOM_SITE_NAME

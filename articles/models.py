@@ -205,6 +205,14 @@ class Byline(models.Model):
         return self.kind != self.Kind.PERSON
 
 
+def credits_prefetch() -> Prefetch:
+    """Bylines in order with their roles: one query for any number of stories."""
+    return Prefetch(
+        "story_bylines",
+        queryset=StoryByline.objects.select_related("byline").order_by("position", "pk"),
+    )
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self):
         """Stories a reader may see: status Published, publication time and embargo passed."""
@@ -217,8 +225,8 @@ class StoryQuerySet(models.QuerySet):
         """Published stories whose publication time is still ahead."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def for_teasers(self):
-        """Everything a teaser shows, in a fixed number of queries."""
+    def with_teaser_fields(self):
+        """The section and the approved-comment count, in the same query."""
         # Only approved comments count (comments app). A correlated subquery, not a JOIN
         # with GROUP BY, so the list query keeps using its indexes and its own ordering.
         comment_model = self.model._meta.get_field("comments").related_model
@@ -229,13 +237,13 @@ class StoryQuerySet(models.QuerySet):
             .annotate(total=Count("pk"))
             .values("total")
         )
-        stories = self.annotate(comment_count=Coalesce(Subquery(approved), 0))
-        return stories.select_related("section").prefetch_related(
-            Prefetch(
-                "story_bylines",
-                queryset=StoryByline.objects.select_related("byline").order_by("position", "pk"),
-            )
+        return self.annotate(comment_count=Coalesce(Subquery(approved), 0)).select_related(
+            "section"
         )
+
+    def for_teasers(self):
+        """Everything a teaser shows, in a fixed number of queries."""
+        return self.with_teaser_fields().prefetch_related(credits_prefetch())
 
     def in_section(self, section):
         """Stories whose home is `section`, or that list it as a secondary section."""

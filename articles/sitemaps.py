@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from .caching import set_surrogate_keys
 from .models import Byline, Section, Story
 from .seo import absolute_url
 
@@ -116,6 +118,12 @@ def _public_filter(prefix: str):
     )
 
 
+def keyed_sitemap(request, **kwargs):
+    """Django's sitemap view, with the Surrogate-Key header the page cache needs."""
+    response = sitemap_views.sitemap(request, **kwargs)
+    return set_surrogate_keys(response, {"sitemaps"})
+
+
 SITEMAPS = {
     "stories": StorySitemap,
     "sections": SectionSitemap,
@@ -134,9 +142,10 @@ def sitemap_index(request):
         location = absolute_url(reverse("sitemap-section", kwargs={"section": name}))
         for page in range(1, sitemap.paginator.num_pages + 1):
             entries.append({"location": location if page == 1 else f"{location}?p={page}"})
-    return TemplateResponse(
+    response = TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
+    return set_surrogate_keys(response, {"sitemaps"})
 
 
 def news_sitemap(request):
@@ -160,7 +169,8 @@ def news_sitemap(request):
     body = render_to_string(
         "sitemaps/news.xml", {"entries": entries, "language": language, "name": name}
     )
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    return set_surrogate_keys(response, {"sitemaps"})
 
 
 def robots_txt(request):
@@ -171,4 +181,6 @@ def robots_txt(request):
             "news_sitemap": absolute_url(reverse("news-sitemap")),
         },
     )
-    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+    return set_surrogate_keys(
+        HttpResponse(body, content_type="text/plain; charset=utf-8"), {"robots"}
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,11 +21,13 @@ from taggit.models import Tag
 
 from comments.selectors import comments_context
 
-from .models import Byline, Correction, PreviewLink, Section, Story
+from .caching import set_surrogate_keys, teaser_keys
+from .models import Byline, Correction, PreviewLink, Section, Story, credits_prefetch
 from .revisions import snapshot
 
 HOME_LATEST_COUNT = 10
 HOME_STORIES_PER_SECTION = 4
+HOME_SECTION_CANDIDATES = 400
 RELATED_STORIES_COUNT = 3
 
 
@@ -38,31 +40,59 @@ def sections_with_lineage():
     )
 
 
-class HomeView(TemplateView):
+class SurrogateKeysMixin:
+    """Name what a page shows in its Surrogate-Key header, for caches (articles.caching)."""
+
+    def get_surrogate_keys(self, context) -> set[str]:
+        return set()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return set_surrogate_keys(response, self.get_surrogate_keys(context))
+
+
+class HomeView(SurrogateKeysMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        public = Story.objects.published().filter(section__is_active=True).for_teasers()
-        lead = public.order_by("-is_featured", "-published_at", "-pk").first()
+        public = Story.objects.published().filter(section__is_active=True)
+        stories = public.with_teaser_fields()
+        lead = stories.order_by("-is_featured", "-published_at", "-pk").first()
         latest = []
         section_blocks = []
         if lead is not None:
-            latest = list(public.exclude(pk=lead.pk).newest_first()[:HOME_LATEST_COUNT])
-            per_section = public.latest_per_section(HOME_STORIES_PER_SECTION).order_by(
-                "section__position", "section__name", "section_id", "-published_at", "-pk"
+            latest = list(stories.exclude(pk=lead.pk).newest_first()[:HOME_LATEST_COUNT])
+            # Rank only the newest stories, so the home page costs the same with 100 or
+            # 100,000 stories in the archive; a section silent for that long has no block.
+            recent = public.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
+            per_section = (
+                stories.filter(pk__in=recent)
+                .latest_per_section(HOME_STORIES_PER_SECTION)
+                .order_by(
+                    "section__position", "section__name", "section_id", "-published_at", "-pk"
+                )
             )
             section_blocks = [
-                {"section": stories[0].section, "stories": stories}
-                for stories in (
+                {"section": group[0].section, "stories": group}
+                for group in (
                     list(group) for _, group in groupby(per_section, key=lambda s: s.section_id)
                 )
             ]
+            # One query loads the bylines of every story on the page.
+            shown = [lead, *latest, *(s for block in section_blocks for s in block["stories"])]
+            prefetch_related_objects(shown, credits_prefetch())
         context.update(lead=lead, latest=latest, section_blocks=section_blocks)
         return context
 
+    def get_surrogate_keys(self, context) -> set[str]:
+        shown = [context["lead"]] if context["lead"] else []
+        shown += context["latest"]
+        shown += [story for block in context["section_blocks"] for story in block["stories"]]
+        return {"home", *teaser_keys(shown)}
 
-class PublicStoryListView(ListView):
+
+class PublicStoryListView(SurrogateKeysMixin, ListView):
     """A paginated list of public stories, newest first; a page past the end is a 404."""
 
     paginate_by = settings.NEWSROOM_STORIES_PER_PAGE
@@ -77,6 +107,12 @@ class PublicStoryListView(ListView):
     def filter_stories(self, stories):
         raise NotImplementedError
 
+    def get_surrogate_keys(self, context) -> set[str]:
+        return {*self.list_keys(), *teaser_keys(context["stories"])}
+
+    def list_keys(self) -> set[str]:
+        raise NotImplementedError
+
 
 class SectionView(PublicStoryListView):
     def get(self, request, *args, **kwargs):
@@ -85,6 +121,9 @@ class SectionView(PublicStoryListView):
 
     def filter_stories(self, stories):
         return stories.in_section(self.section)
+
+    def list_keys(self) -> set[str]:
+        return {f"section-{self.section.pk}", f"section-{self.section.pk}-stories"}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -102,6 +141,9 @@ class BylineView(PublicStoryListView):
     def filter_stories(self, stories):
         return stories.by_byline(self.byline)
 
+    def list_keys(self) -> set[str]:
+        return {f"byline-{self.byline.pk}", f"byline-{self.byline.pk}-stories"}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(byline=self.byline, page_title=self.byline.name, **kwargs)
 
@@ -116,11 +158,14 @@ class TagView(PublicStoryListView):
     def filter_stories(self, stories):
         return stories.tagged(self.tag)
 
+    def list_keys(self) -> set[str]:
+        return {f"tag-{self.tag.pk}", f"tag-{self.tag.pk}-stories"}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, page_title=self.tag.name, **kwargs)
 
 
-class StoryDetailView(DetailView):
+class StoryDetailView(SurrogateKeysMixin, DetailView):
     """A story at its canonical address; other addresses for it answer 301.
 
     Staff who may change stories also see drafts and scheduled stories here (a preview),
@@ -131,8 +176,9 @@ class StoryDetailView(DetailView):
 
     def get_queryset(self):
         stories = Story.objects.all() if self.can_preview() else Story.objects.published()
+        # Bylines are loaded with the related stories' (story_page_context).
         return (
-            stories.for_teasers()
+            stories.with_teaser_fields()
             .select_related("section__parent__parent__parent")
             .prefetch_related("tags", "secondary_sections", "corrections")
         )
@@ -157,16 +203,35 @@ class StoryDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**story_page_context(self.object), **kwargs)
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The comment form disappears when comments close by themselves: no cached copy
+        # of the page may outlive that moment (articles.caching).
+        response.cache_expires_at = context.get("comments_close_at")
+        return response
+
+    def get_surrogate_keys(self, context) -> set[str]:
+        story = context["story"]
+        return {
+            # Its related stories come from its section's list.
+            f"section-{story.section_id}-stories",
+            *teaser_keys([story, *context["related_stories"]]),
+            *(f"tag-{tag.pk}" for tag in story.tags.all()),
+            *(f"section-{section.pk}" for section in story.secondary_sections.all()),
+        }
+
 
 def story_page_context(story: Story) -> dict:
     """What the story template needs besides the story; shared with the previews."""
-    related = (
+    related = list(
         Story.objects.published()
         .filter(section_id=story.section_id)
         .exclude(pk=story.pk)
-        .for_teasers()
+        .with_teaser_fields()
         .newest_first()[:RELATED_STORIES_COUNT]
     )
+    # One query for the bylines of the story and of its related stories.
+    prefetch_related_objects([story, *related], credits_prefetch())
     return {
         "story": story,
         "related_stories": related,
@@ -201,7 +266,7 @@ class SharedPreviewView(View):
         return render_preview(request, snapshot(link.version), shared=True)
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(SurrogateKeysMixin, ListView):
     """Every correction and clarification on public stories, newest first."""
 
     template_name = "articles/correction_list.html"
@@ -218,3 +283,6 @@ class CorrectionListView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title="Corrections and clarifications", **kwargs)
+
+    def get_surrogate_keys(self, context) -> set[str]:
+        return {"corrections", *(f"story-{c.story_id}" for c in context["corrections"])}

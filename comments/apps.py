@@ -7,4 +7,7 @@ class CommentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 -- registers the settings checks
+        from . import (
+            checks,  # noqa: F401 -- registers the settings checks
+            receivers,  # noqa: F401 -- purges cached pages on moderation
+        )

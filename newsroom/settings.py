@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every page, and 304 Not Modified for a matching conditional request.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: anonymous GETs of public pages come from the shared cache.
+    "articles.caching.PublicPageCacheMiddleware",
     # Old story addresses answer 301 to the current one (articles.StoryRedirect).
     "articles.middleware.StoryRedirectMiddleware",
     "articles.middleware.RequestBaseMiddleware",
@@ -121,7 +125,12 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,6 +183,18 @@ NEWSROOM_FEED_GUID_DOMAIN = env.str("NEWSROOM_FEED_GUID_DOMAIN", default="newsro
 # The publication's name in the Google News sitemap (defaults to the site name).
 NEWSROOM_NEWS_PUBLICATION_NAME = env.str("NEWSROOM_NEWS_PUBLICATION_NAME", default="")
 NEWSROOM_STORIES_PER_PAGE = 20
+# Anonymous public pages are cached this long at most (0 turns the page cache off).
+# Changes purge affected pages at once; scheduled stories shorten the lifetime so no
+# cached page outlives the moment a story goes live.
+NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+NEWSROOM_STALE_WHILE_REVALIDATE = env.int("NEWSROOM_STALE_WHILE_REVALIDATE", default=30)
+# Where cache purges go: the app's cache always; Varnish when VARNISH_PURGE_URLS is set.
+VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
+NEWSROOM_PURGERS = env.list(
+    "NEWSROOM_PURGERS",
+    default=["articles.caching.AppCachePurger"]
+    + (["articles.caching.VarnishPurger"] if VARNISH_PURGE_URLS else []),
+)
 # How long a "share preview" link works, unless revoked sooner.
 NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
 # Reader comments (docs/comments.md): they close by themselves this many days after

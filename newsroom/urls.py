@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt, sitemap_index
+from articles.sitemaps import SITEMAPS, keyed_sitemap, news_sitemap, robots_txt, sitemap_index
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} — Newsroom desk"
 admin.site.site_title = "Newsroom desk"
@@ -16,7 +15,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        keyed_sitemap,
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap-section",
     ),

@@ -18,6 +18,20 @@ def media_root(settings, tmp_path):
     cache.clear()
 
 
+QUERY_COUNTING_FIXTURES = {"django_assert_num_queries", "django_assert_max_num_queries"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off_when_counting_queries(request, settings):
+    """Query counts measure what a page costs to build, so they bypass the page cache.
+
+    Every other test runs with the page cache on, so a change that a test makes and then
+    reads back through a page also proves that the change purged the cached page.
+    """
+    if QUERY_COUNTING_FIXTURES & set(request.fixturenames):
+        settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def reader(db):
     """A logged-in account with no staff rights."""

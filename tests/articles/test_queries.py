@@ -22,14 +22,14 @@ Role = StoryByline.Role
 
 # Pinned query counts (the same on SQLite and PostgreSQL).
 EXPECTED_QUERIES = {
-    # lead + its bylines, latest + bylines, per-section blocks + bylines, navigation
-    "home": 7,
+    # lead, latest, per-section blocks, the bylines of all of them, navigation
+    "home": 5,
     # section + its active children, count, stories, bylines, navigation
     "section": 6,
     "section page 2": 6,
-    # story, bylines, tags, secondary sections, corrections, navigation,
-    # related stories + their bylines
-    "story": 8,
+    # story, tags, secondary sections, corrections, navigation, related stories,
+    # the bylines of the story and its related stories
+    "story": 7,
     # byline, count, stories, bylines, navigation
     "byline": 5,
     # tag, count, stories, bylines, navigation

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # Pinned as in tests/articles/test_queries.py. The story page loads its approved comments
 # in one more query, and only when the annotated count says there are any.
 SECTION_QUERIES = 6
-STORY_QUERIES = 8
+STORY_QUERIES = 7
 STORY_QUERIES_WITH_COMMENTS = STORY_QUERIES + 1
 
 
