@@ -324,9 +324,11 @@ class StoryAdmin(admin.ModelAdmin):
         # render a thumbnail of it.
         if not story.lead_image or not story.lead_image._committed:
             return "No image yet."
+        if not story.teaser_image_url:
+            return "The image file is missing or damaged: upload it again."
         return format_html(
             '<img src="{}" alt="{}" width="240" style="height:auto">',
-            story.lead_image_thumbnail.url,
+            story.teaser_image_url,
             story.lead_image_alt,
         )
 
@@ -653,8 +655,10 @@ class BylineAdmin(admin.ModelAdmin):
     def photo_preview(self, byline: Byline) -> str:
         if not byline.photo or not byline.photo._committed:
             return "No photo yet."
+        if not byline.photo_url:
+            return "The photo file is missing or damaged: upload it again."
         return format_html(
-            '<img src="{}" alt="{}" width="80" height="80">', byline.photo_thumbnail.url, byline
+            '<img src="{}" alt="{}" width="80" height="80">', byline.photo_url, byline
         )
 
     @admin.display(description="recent stories")

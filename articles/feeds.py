@@ -135,7 +135,7 @@ class LatestStoriesFeed(Feed):
         return [story.section.name, *(tag.name for tag in story.tags.all())]
 
     def item_enclosures(self, story: Story) -> list[Enclosure]:
-        if not story.lead_image:
+        if not story.lead_image_url:
             return []
         rendition = story.lead_image_800
         return [Enclosure(absolute_url(rendition.url), str(_size_or_zero(rendition)), "image/jpeg")]
@@ -143,10 +143,10 @@ class LatestStoriesFeed(Feed):
     def item_extra_kwargs(self, story: Story) -> dict:
         credits = story.credited_bylines
         image = None
-        if story.lead_image:
+        if story.lead_image_url:
             width, height = story.lead_image_display_size(800)
             image = {
-                "url": absolute_url(story.lead_image_800.url),
+                "url": absolute_url(story.lead_image_url),
                 "width": width,
                 "height": height,
                 "alt": story.lead_image_alt,

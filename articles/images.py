@@ -7,12 +7,15 @@ of pixels: a "decompression bomb"), and the whole image decodes (a truncated fil
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
 
@@ -71,3 +74,16 @@ def validate_image_file(file) -> None:
     finally:
         if hasattr(file, "seek"):
             file.seek(0)
+
+
+def rendition_url(rendition) -> str:
+    """The URL of an image rendition, made on first use; "" if it cannot be made.
+
+    A missing or damaged original (a lost upload, an import whose file never arrived)
+    must cost a picture, not the whole page.
+    """
+    try:
+        return rendition.url
+    except (OSError, ValueError, SyntaxError) as error:
+        logger.warning("Image rendition %s failed: %s", rendition.name, error)
+        return ""

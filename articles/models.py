@@ -19,6 +19,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
@@ -28,7 +29,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from .html import clean_html
-from .images import validate_image_file
+from .images import rendition_url, validate_image_file
 from .signals import story_transitioned
 
 
@@ -199,6 +200,10 @@ class Byline(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:byline", kwargs={"slug": self.slug})
+
+    @cached_property
+    def photo_url(self) -> str:
+        return rendition_url(self.photo_thumbnail) if self.photo else ""
 
     @property
     def is_organization(self) -> bool:
@@ -611,6 +616,18 @@ class Story(models.Model):
             return self.dek
         return Truncator(strip_tags(self.body)).words(words, truncate="…")
 
+    @cached_property
+    def teaser_image_url(self) -> str:
+        return rendition_url(self.lead_image_thumbnail) if self.lead_image else ""
+
+    @cached_property
+    def lead_image_url(self) -> str:
+        return rendition_url(self.lead_image_800) if self.lead_image else ""
+
+    @cached_property
+    def social_image_url(self) -> str:
+        return rendition_url(self.lead_image_1200) if self.lead_image else ""
+
     def lead_image_srcset(self) -> list[tuple[str, int]]:
         """(url, width) pairs for a responsive srcset, never wider than the original."""
         if not self.lead_image or not self.lead_image_width:
@@ -620,7 +637,10 @@ class Story(models.Model):
             actual = min(width, self.lead_image_width)
             if pairs and pairs[-1][1] == actual:
                 break
-            pairs.append((getattr(self, f"lead_image_{width}").url, actual))
+            url = rendition_url(getattr(self, f"lead_image_{width}"))
+            if not url:
+                return []
+            pairs.append((url, actual))
         return pairs
 
     def lead_image_display_size(self, width: int = 1200) -> tuple[int, int]:

@@ -30,10 +30,22 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -61,19 +73,23 @@ TAGS_AND_MARKERS = rf"<[^>]*>|[{MATCH_START}{MATCH_STOP}]"
 SNIPPET_WORDS_AROUND = 15
 
 
-def story_search_vector() -> SearchVector:
-    """The weighted document: headline (A) above dek (B) above body (C), in English.
+class StoredSearchDocument(Expression):
+    """The story's weighted full-text document, stored by PostgreSQL (migration 0007).
 
-    Keep this identical to the index expression in migration 0005_story_search_index,
-    otherwise PostgreSQL cannot use the index (tests/articles/test_search.py checks).
-    HTML tags in the body need no stripping here: the text-search parser reads them as
-    tag tokens, which the English configuration ignores.
+    Headline (A) above dek (B) above body (C), in English, computed once per save and
+    indexed with GIN. The column is not a model field because SQLite has no equivalent;
+    this expression names it on whatever alias the query gives the story table.
     """
-    return (
-        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("dek", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name('search_document')}", []
+
+
+def story_search_vector() -> StoredSearchDocument:
+    return StoredSearchDocument()
 
 
 # --- The form -------------------------------------------------------------------------
@@ -224,14 +240,25 @@ def start_of_local_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# Ranking reads each matching story's whole text, so only the newest matches are ranked:
+# a common word in a 100,000-story archive must not mean ranking 30,000 stories.
+RANKED_MATCHES = 300
+
+
 def _full_text_search(stories: QuerySet[Story], q: str) -> QuerySet[Story]:
     query = search_query(q)
-    # Aliases, not annotations: `for_teasers()` groups rows (to count comments), and a
-    # selected rank would be computed again by the paginator's count. As an alias it is
-    # computed only to sort the page query. Snippets come later, for one page only.
-    return (
-        stories.alias(document=story_search_vector(), rank=SearchRank(story_search_vector(), query))
+    # The GIN index finds the matches; ranking happens only among the newest of them.
+    newest_matches = (
+        stories.alias(document=story_search_vector())
         .filter(document=query)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:RANKED_MATCHES]
+    )
+    # An alias, not an annotation: computed only to sort the page query, not again by the
+    # paginator's count. Snippets come later, for one page only.
+    return (
+        stories.filter(pk__in=newest_matches)
+        .alias(rank=SearchRank(story_search_vector(), query))
         .order_by("-rank", "-published_at", "-pk")
     )
 

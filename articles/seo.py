@@ -76,7 +76,7 @@ def news_article_data(story) -> dict:
         "isAccessibleForFree": True,
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    if story.lead_image:
+    if story.lead_image_srcset():
         data["image"] = [
             {
                 "@type": "ImageObject",

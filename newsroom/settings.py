@@ -223,6 +223,8 @@ NEWSROOM_PURGERS = env.list(
     default=["articles.caching.AppCachePurger"]
     + (["articles.caching.VarnishPurger"] if VARNISH_PURGE_URLS else []),
 )
+# Adds /bench/baseline/ (a bare view, the framework's floor) for bench/run.py only.
+NEWSROOM_BENCHMARK_BASELINE = env.bool("NEWSROOM_BENCHMARK_BASELINE", default=False)
 # How long a "share preview" link works, unless revoked sooner.
 NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
 # Reader comments (docs/comments.md): they close by themselves this many days after
@@ -236,7 +238,9 @@ TAGGIT_CASE_INSENSITIVE = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
+# Renditions are made when an image is saved (and by `manage.py generateimages` for
+# rows written in bulk), so pages never check for or make files while readers wait.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 # Security headers. HTTPS settings are on unless DEBUG is, and can be switched off

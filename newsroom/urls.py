@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.static import serve
 
@@ -32,5 +33,14 @@ if settings.DEBUG or settings.TESTING:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
+
+if settings.NEWSROOM_BENCHMARK_BASELINE:
+
+    def baseline(request):
+        """A bare view returning `bytes` bytes of HTML: the floor bench/run.py measures."""
+        size = min(int(request.GET.get("bytes", "20000")), 5_000_000)
+        return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")
+
+    urlpatterns.append(path("bench/baseline/", baseline))
 
 urlpatterns.append(path("", include("articles.urls")))

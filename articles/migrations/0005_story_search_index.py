@@ -1,6 +1,6 @@
 """A GIN index over the weighted full-text document of a story (PostgreSQL only).
 
-The indexed expression is exactly the one `articles.search.story_search_vector()`
+The indexed expression was the one `articles.search.story_search_vector()`
 builds for the query, so the planner can answer `document @@ query` from the index
 (a Bitmap Index Scan) instead of running to_tsvector over every story body.
 tests/articles/test_search.py checks that the two stay the same.

@@ -270,3 +270,33 @@ def test_uploaded_image_from_admin_is_served_with_its_dimensions(editor_client, 
     assert srcset_widths(html) == [480, 800, 1000]
     with Image.open(media_root / story.lead_image_480.name) as image:
         assert image.size == (480, 240)
+
+
+def test_missing_image_file_costs_the_picture_not_the_page(client):
+    """A lost upload (or an import whose file never arrived) must not break pages."""
+    import os
+
+    from tests.factories import make_image_file, make_story
+
+    story = make_story(lead_image=make_image_file(800, 500), lead_image_alt="A ferry")
+    os.remove(story.lead_image.path)
+    for url in (story.get_absolute_url(), story.section.get_absolute_url(), "/", "/feed/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert story.headline in page
+    assert 'src=""' not in page
+
+
+def test_a_rendition_that_cannot_be_made_costs_only_the_picture():
+    """Renditions made on demand may fail on a missing original; the URL is then empty."""
+    from articles.images import rendition_url
+
+    class MissingOriginal:
+        name = "renditions/gone.jpg"
+
+        @property
+        def url(self):
+            raise FileNotFoundError("the original is gone")
+
+    assert rendition_url(MissingOriginal()) == ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -351,6 +352,12 @@ class DemoBuilder:
     def _delete_files(files: list[tuple[Storage, str]]) -> None:
         for storage, name in files:
             storage.delete(name)
+            # Its renditions, made when the image was saved, sit in a folder of their own
+            # (imagekit's "source name as path" naming).
+            folder = f"{settings.IMAGEKIT_CACHEFILE_DIR}/{os.path.splitext(name)[0]}"
+            if storage.exists(folder):
+                for rendition in storage.listdir(folder)[1]:
+                    storage.delete(f"{folder}/{rendition}")
 
     def discard_new_files(self) -> None:
         """Delete the files written by a build whose transaction was rolled back."""
