@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reversion",
     "users",
     "articles.apps.ArticlesConfig",
+    "wordpress",
     "comments.apps.CommentsConfig",
 ]
 
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: anonymous GETs of public pages come from the shared cache.
     "articles.caching.PublicPageCacheMiddleware",
+    "wordpress.middleware.LegacyURLMiddleware",
     # Old story addresses answer 301 to the current one (articles.StoryRedirect).
     "articles.middleware.StoryRedirectMiddleware",
     "articles.middleware.RequestBaseMiddleware",

@@ -1,0 +1,84 @@
+"""The admin's "Import from WordPress" form: the same import, for staff allowed to run it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Story
+from tests.factories import make_user
+from tests.wordpress.exports import THEME_UNIT_TEST, export, item
+from wordpress.models import ImportedItem
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = reverse("admin:wordpress_importeditem_import")
+
+
+@pytest.fixture
+def importer_client(client):
+    user = make_user(username="migrator", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="import_wordpress"),
+        Permission.objects.get(codename="view_importeditem"),
+    )
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def upload(data: bytes, name: str = "export.xml") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="text/xml")
+
+
+def test_staff_without_the_permission_get_403(client):
+    client.force_login(make_user(username="desk", is_staff=True))
+    assert client.get(IMPORT_URL).status_code == 403
+    response = client.post(IMPORT_URL, {"export": upload(export(item(1)))})
+    assert response.status_code == 403
+    assert not Story.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_the_form_is_linked_from_the_list_of_imported_items(importer_client):
+    response = importer_client.get(reverse("admin:wordpress_importeditem_changelist"))
+    assert IMPORT_URL in response.content.decode()
+    form = importer_client.get(IMPORT_URL)
+    assert form.status_code == 200
+    assert 'id="wordpress-import-form"' in form.content.decode()
+
+
+def test_dry_run_shows_the_summary_and_writes_nothing(importer_client):
+    response = importer_client.post(
+        IMPORT_URL, {"export": upload(THEME_UNIT_TEST.read_bytes()), "dry_run": "on"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Dry run: nothing was written" in page
+    assert "186 items in the export, 186 accounted for." in page
+    assert '<th scope="row">Posts</th><td>58</td>' in page
+    assert not Story.objects.exists()
+
+
+def test_import_from_the_form(importer_client):
+    response = importer_client.post(
+        IMPORT_URL, {"export": upload(export(item(1, "From the form"))), "skip_pages": "on"}
+    )
+    assert "Imported: The Example News" in response.content.decode()
+    story = ImportedItem.objects.get(wp_id=1).story
+    assert story.headline == "From the form"
+    assert story.created_by == importer_client.user
+
+
+def test_a_bad_file_is_an_error_on_the_form(importer_client):
+    response = importer_client.post(IMPORT_URL, {"export": upload(b"not xml at all")})
+    assert response.status_code == 200
+    assert "This file is not XML" in response.content.decode()
+    assert not Story.objects.exists()

@@ -1,0 +1,131 @@
+"""WordPress post content as clean story HTML."""
+
+from __future__ import annotations
+
+import re
+
+from wordpress.content import Attachment, BodyConverter, BodyReport, autop, make_dek
+
+ATTACHMENTS = {
+    5: Attachment(5, "https://example.org/wp-content/uploads/2024/01/a.jpg", "A", "Alt A", "Cap A",
+                  parent=1, menu_order=2),
+    6: Attachment(6, "https://example.org/wp-content/uploads/2024/01/b.png", "B", "Alt B", "",
+                  parent=1, menu_order=1),
+    7: Attachment(7, "https://example.org/wp-content/uploads/2024/01/c.pdf", "C", parent=1),
+}  # fmt: skip
+
+
+def convert(raw: str, media=None) -> tuple[str, BodyReport]:
+    converter = BodyConverter(
+        attachments=ATTACHMENTS,
+        children={1: [5, 6, 7]},
+        media_url=media or (lambda url: None),
+    )
+    report = BodyReport()
+    return converter.convert(raw, post_id=1, report=report), report
+
+
+def test_blank_lines_become_paragraphs():
+    html, _ = convert("One\nline two\n\nThree\n\n<ul>\n<li>item</li>\n</ul>\nAfter")
+    assert html == (
+        "<p>One<br>\nline two</p>\n<p>Three</p>\n<ul>\n<li>item</li>\n</ul>\n<p>After</p>"
+    )
+
+
+def test_pre_blocks_are_left_alone():
+    assert autop("<pre>a\n\nb</pre>") == "<pre>a\n\nb</pre>"
+
+
+def test_block_editor_comments_are_removed():
+    html, report = convert(
+        "<!-- wp:paragraph -->\n<p>Hello</p>\n<!-- /wp:paragraph -->\n\n"
+        '<!-- wp:latest-posts {"postsToShow":3} /-->'
+    )
+    assert html == "<p>Hello</p>"
+    assert report.blocks_removed == {"latest-posts": 1}
+
+
+def test_caption_becomes_a_figure():
+    html, _ = convert(
+        '[caption id="attachment_5" align="alignleft" width="300"]<a href="/x"><img '
+        'src="https://example.org/a.jpg" alt="A dog" class="wp-image-5"></a> A dog, '
+        "<em>running</em>[/caption]"
+    )
+    assert re.sub(r">\s+<", "><", html) == (
+        '<figure><a href="/x" rel="noopener noreferrer"><img src="https://example.org/a.jpg" '
+        'alt="A dog"></a><figcaption>A dog, <em>running</em></figcaption></figure>'
+    )
+
+
+def test_caption_attribute_is_the_caption():
+    html, _ = convert('[caption caption="From the attribute"]<img src="/a.jpg">[/caption]')
+    assert "<figcaption>From the attribute</figcaption>" in html
+
+
+def test_gallery_lists_its_images():
+    html, report = convert('[gallery ids="6,5,99"]')
+    assert html.startswith("<ul>")
+    assert html.index("b.png") < html.index("a.jpg")
+    assert '<img src="https://example.org/wp-content/uploads/2024/01/a.jpg" alt="Alt A">' in html
+    assert "<figcaption>Cap A</figcaption>" in html
+    assert report.gallery_images_missing == 1
+
+
+def test_gallery_without_ids_shows_the_posts_images_in_order():
+    html, _ = convert("[gallery columns=3]")
+    assert html.index("b.png") < html.index("a.jpg")  # menu order
+    assert "c.pdf" not in html
+
+
+def test_gallery_images_use_stored_copies():
+    html, _ = convert("[gallery ids=5]", media=lambda url: "/media/wordpress/uploads/x.jpg")
+    assert 'src="/media/wordpress/uploads/x.jpg"' in html
+
+
+def test_embeds_and_bare_video_urls_become_links():
+    html, report = convert(
+        "Watch:\n\nhttps://www.youtube.com/watch?v=abc\n\n"
+        "[embed]https://vimeo.com/123[/embed]\n\n"
+        '[audio mp3="https://example.org/a.mp3"]\n\n'
+        '<iframe src="https://player.example.com/v/1" width="500"></iframe>'
+    )
+    for url in [
+        "https://www.youtube.com/watch?v=abc", "https://vimeo.com/123",
+        "https://example.org/a.mp3", "https://player.example.com/v/1",
+    ]:  # fmt: skip
+        assert f'<p><a href="{url}" rel="noopener noreferrer">{url}</a></p>' in html
+    assert report.embeds_linked == 4
+    assert "iframe" not in html
+
+
+def test_unknown_shortcodes_are_removed_and_counted():
+    html, report = convert(
+        'Before [contact-form-7 id="12" title="Contact"] after.\n\n'
+        "[pullquote]Quoted words[/pullquote]\n\n"
+        "[rev_slider home]"
+    )
+    assert html == "<p>Before  after.</p>\n<p>Quoted words</p>"
+    assert report.shortcodes_removed == {"contact-form-7": 1, "pullquote": 1, "rev_slider": 1}
+
+
+def test_editorial_brackets_are_not_shortcodes():
+    html, report = convert("He said [sic] it was fine [simple boat]. Escaped: [[gallery]].")
+    assert html == "<p>He said [sic] it was fine [simple boat]. Escaped: [gallery].</p>"
+    assert not report.shortcodes_removed
+
+
+def test_unsafe_html_is_sanitised():
+    html, _ = convert(
+        '<p style="color:red" onclick="x()">Hi<script>alert(1)</script></p>'
+        '<a href="javascript:alert(1)">link</a><h1>Big</h1>'
+    )
+    assert html == '<p>Hi</p>\n<p><a rel="noopener noreferrer">link</a></p>\n<h2>Big</h2>'
+
+
+def test_dek_from_excerpt_or_body():
+    assert make_dek("<p>The <em>excerpt</em>.</p>", "<p>Body</p>") == "The excerpt."
+    body = "<figure><img src=x><figcaption>Caption</figcaption></figure><p>" + "word " * 60
+    dek = make_dek("", body)
+    assert dek.startswith("word word")
+    assert dek.endswith("…")
+    assert "Caption" not in dek

@@ -1,0 +1,82 @@
+"""The admin's upload form for a WordPress import."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+
+from .importer import ImportOptions, run_import
+from .summary import ImportSummary
+
+
+def server_uploads_dir() -> Path | None:
+    """A copy of wp-content/uploads on the server, if the operator configured one.
+
+    Files cannot be uploaded through a form by the thousand, so the form can only point
+    at a directory set in NEWSROOM_WORDPRESS_UPLOADS, never at a path an editor types.
+    """
+    configured = getattr(settings, "NEWSROOM_WORDPRESS_UPLOADS", "")
+    return Path(configured) if configured else None
+
+
+class WordPressImportForm(forms.Form):
+    export = forms.FileField(
+        label="WordPress export",
+        help_text="The .xml file from Tools → Export in WordPress. For exports of more than "
+        "a few thousand posts, use the import_wordpress command instead (see the "
+        "migration guide).",
+    )
+    dry_run = forms.BooleanField(
+        label="Dry run: show what would happen, write nothing",
+        required=False,
+        initial=True,
+    )
+    skip_pages = forms.BooleanField(
+        label="Leave WordPress pages out (otherwise they become stories in “Pages”)",
+        required=False,
+    )
+    keep_pingbacks = forms.BooleanField(
+        label="Import pingbacks and trackbacks as comments", required=False
+    )
+    overwrite = forms.BooleanField(
+        label="Replace stories edited here since the last import", required=False
+    )
+    use_uploads = forms.BooleanField(
+        label="Read images from the server's copy of wp-content/uploads", required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        uploads = server_uploads_dir()
+        if uploads is None:
+            del self.fields["use_uploads"]
+        else:
+            self.fields["use_uploads"].help_text = str(uploads)
+            self.fields["use_uploads"].initial = True
+
+    def run(self, *, user) -> ImportSummary:
+        """Import the uploaded file; raises WXRError (nothing written) for a bad file."""
+        data = self.cleaned_data
+        options = ImportOptions(
+            uploads=server_uploads_dir() if data.get("use_uploads") else None,
+            dry_run=data["dry_run"],
+            overwrite=data["overwrite"],
+            import_pages=not data["skip_pages"],
+            keep_pingbacks=data["keep_pingbacks"],
+            created_by=user,
+        )
+        upload = data["export"]
+        if hasattr(upload, "temporary_file_path"):
+            return run_import(upload.temporary_file_path(), options, source_name=upload.name)
+        handle, path = tempfile.mkstemp(suffix=".xml")
+        try:
+            with os.fdopen(handle, "wb") as copy:
+                for chunk in upload.chunks():
+                    copy.write(chunk)
+            return run_import(path, options, source_name=upload.name)
+        finally:
+            os.unlink(path)

@@ -1,0 +1,172 @@
+"""Files from a copy of WordPress's `wp-content/uploads`, stored once each in media storage.
+
+Every file is read from the directory the operator gives (`--uploads`); nothing is ever
+downloaded. A file that is not there is reported and the import goes on. Each file is
+stored once, under `wordpress/uploads/<its path under uploads>`, so a second import
+finds it already stored and copies nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+from PIL import Image
+
+from articles.images import validate_image_file
+
+STORAGE_PREFIX = "wordpress/uploads"
+# WordPress's resized copies: photo-300x200.jpg next to photo.jpg.
+_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
+
+
+@dataclass
+class StoredImage:
+    name: str
+    width: int
+    height: int
+
+
+class MediaLibrary:
+    """Finds an old upload's file in the uploads copy and stores it (unless `write` is off)."""
+
+    def __init__(
+        self,
+        uploads: Path | None,
+        *,
+        site_hosts: set[str],
+        write: bool = True,
+        storage: Storage | None = None,
+    ) -> None:
+        self.uploads = uploads.resolve() if uploads else None
+        self.site_hosts = {host.lower() for host in site_hosts if host}
+        self.write = write
+        self.storage = storage or default_storage
+        self._stored: dict[str, str | None] = {}
+        self._images: dict[str, StoredImage | ValidationError] = {}
+        self._missing: dict[str, None] = {}  # an ordered set
+        self.copied = 0
+
+    def relative_path(self, url: str) -> str | None:
+        """The path under `uploads/` that an old address points to, or None for other URLs."""
+        parts = urlsplit(url.strip())
+        path = unquote(parts.path)
+        host = parts.hostname or ""
+        # Any host: the file must also be in this site's uploads copy to be used, and
+        # sites that moved domain keep the old host in their content.
+        if "/wp-content/uploads/" in path:
+            relative = path.split("/wp-content/uploads/", 1)[1]
+        elif host.endswith(".files.wordpress.com"):
+            relative = path  # WordPress.com: <site>.files.wordpress.com/<year>/<month>/…
+        elif host in self.site_hosts and path.startswith("/files/"):
+            relative = path[len("/files/") :]  # old multisite addresses
+        else:
+            return None
+        relative = relative.strip("/")
+        if not relative or any(part in {"", ".", ".."} for part in relative.split("/")):
+            return None
+        return relative
+
+    def store(self, relative: str) -> str | None:
+        """The storage name of the upload at `relative`, copied if needed; None if missing."""
+        if relative in self._stored:
+            return self._stored[relative]
+        source = self._source(relative)
+        if source is None:
+            # Resized copies are often not in the backup; the original will do.
+            original = _SIZE_SUFFIX.sub("", relative)
+            if original != relative:
+                stored = self.store(original)
+                self._stored[relative] = stored
+                return stored
+            self._stored[relative] = None
+            self._missing[relative] = None
+            return None
+        name = f"{STORAGE_PREFIX}/{relative}"
+        if self.write and not self.storage.exists(name):
+            with open(source, "rb") as handle:
+                name = self.storage.save(name, File(handle))
+            self.copied += 1
+        self._stored[relative] = name
+        return name
+
+    @property
+    def missing(self) -> list[str]:
+        """Files the export refers to that are not in the uploads copy, in order."""
+        return list(self._missing)
+
+    def note_missing(self, relative: str) -> None:
+        self._missing[relative] = None
+
+    def url_for(self, url: str) -> str | None:
+        """The stored copy's address for an old upload address; None to keep the old one."""
+        relative = self.relative_path(url)
+        if relative is None:
+            return None
+        name = self.store(relative)
+        return self.storage.url(name) if name else None
+
+    def image(self, relative: str) -> StoredImage:
+        """The stored copy of an image, checked like any upload; ValidationError if unusable.
+
+        Raises FileNotFoundError when the file is not in the uploads copy.
+        """
+        cached = self._images.get(relative)
+        if isinstance(cached, ValidationError):
+            raise cached
+        if cached is not None:
+            return cached
+        source = self._source(relative)
+        if source is None:
+            raise FileNotFoundError(relative)
+        try:
+            with open(source, "rb") as handle:
+                validate_image_file(File(handle))
+            with Image.open(source) as picture:
+                width, height = picture.size
+        except ValidationError as error:
+            self._images[relative] = error
+            raise
+        name = self.store(relative)
+        result = StoredImage(name=name or "", width=width, height=height)
+        self._images[relative] = result
+        return result
+
+    def _source(self, relative: str) -> Path | None:
+        if self.uploads is None:
+            return None
+        candidate = (self.uploads / relative).resolve()
+        # The path comes from the export: never follow it outside the uploads copy.
+        if not candidate.is_relative_to(self.uploads) or not candidate.is_file():
+            return None
+        return candidate
+
+
+def lead_image_renditions() -> list[str]:
+    """Names of the Story attributes that are renditions (ImageSpecFields) of the lead image."""
+    from imagekit.models.fields.utils import ImageSpecFileDescriptor
+
+    from articles.models import Story
+
+    return [
+        name
+        for name, value in vars(Story).items()
+        if isinstance(value, ImageSpecFileDescriptor) and value.source_field_name == "lead_image"
+    ]
+
+
+def make_renditions(story) -> int:
+    """Make every rendition of a story's lead image now, as saving the story would.
+
+    Renditions are made when a story is saved (IMAGEKIT's Optimistic strategy), and
+    stories written by bulk insert are never "saved"; see newsroom/settings.py.
+    """
+    names = lead_image_renditions()
+    for name in names:
+        getattr(story, name).generate()
+    return len(names)

@@ -1,0 +1,100 @@
+"""Old WordPress addresses answer 301 with the new one.
+
+Short links (`/?p=123`, `/?page_id=2`, `/?attachment_id=9`, `/?cat=5`, `/?tag=x`) are
+caught before the view, because "/" is the home page and would answer 200. Archive
+addresses (`/category/news/local/`, `/tag/x/`, `/author/jane/`) and story addresses
+that differ only by a trailing or doubled slash are looked up when the page is a 404,
+after `articles.middleware.StoryRedirectMiddleware` had its try.
+
+Only public stories are redirected to (`Story.objects.published()`), so an old link
+never reveals a draft; otherwise the request goes on as if nothing happened.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.files.storage import default_storage
+from django.http import HttpResponsePermanentRedirect
+
+from articles.models import Story, StoryRedirect
+
+from .models import ImportedItem, LegacyURL
+
+SHORT_LINK_PARAMETERS = ("p", "page_id", "attachment_id")
+ARCHIVE_PARAMETERS = ("cat", "tag")
+_PAGED = re.compile(r"/page/\d+/?$")
+
+
+class LegacyURLMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in {"GET", "HEAD"} and request.GET and request.path == "/":
+            redirect = self.short_link(request)
+            if redirect is not None:
+                return redirect
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
+            return response
+        if request.GET:
+            redirect = self.short_link(request)
+            if redirect is not None:
+                return redirect
+        return self.old_path(request) or response
+
+    def short_link(self, request) -> HttpResponsePermanentRedirect | None:
+        for parameter in SHORT_LINK_PARAMETERS:
+            value = request.GET.get(parameter, "")
+            if value.isdigit():
+                return self._item_redirect(int(value), parameter)
+        for parameter in ARCHIVE_PARAMETERS:
+            value = request.GET.get(parameter, "")
+            if value:
+                return self._legacy_redirect([f"/?{parameter}={value}"])
+        return None
+
+    def _item_redirect(self, wp_id: int, parameter: str) -> HttpResponsePermanentRedirect | None:
+        items = ImportedItem.objects.filter(wp_id=wp_id)
+        if parameter == "attachment_id":
+            items = items.filter(kind=ImportedItem.Kind.ATTACHMENT)
+        public = items.filter(story__in=Story.objects.published()).select_related("story__section")
+        item = public.first()
+        if item is not None:
+            return HttpResponsePermanentRedirect(item.story.get_absolute_url())
+        if parameter == "attachment_id":
+            # An attachment on no public story: its page led to the file itself.
+            attachment = items.exclude(media="").filter(story=None).first()
+            if attachment is not None:
+                return HttpResponsePermanentRedirect(default_storage.url(attachment.media))
+        return None
+
+    def old_path(self, request) -> HttpResponsePermanentRedirect | None:
+        path = re.sub(r"/{2,}", "/", request.path)
+        candidates = {path, path.rstrip("/") + "/" if path != "/" else path, path.rstrip("/")}
+        unpaged = _PAGED.sub("/", path)
+        candidates.add(unpaged)
+        candidates.discard("")
+        redirect = self._legacy_redirect(sorted(candidates))
+        if redirect is not None:
+            return redirect
+        old = (
+            StoryRedirect.objects.filter(
+                old_path__in=candidates, story__in=Story.objects.published()
+            )
+            .select_related("story__section")
+            .first()
+        )
+        if old is not None:
+            return HttpResponsePermanentRedirect(old.story.get_absolute_url())
+        return None
+
+    def _legacy_redirect(self, paths: list[str]) -> HttpResponsePermanentRedirect | None:
+        for legacy in LegacyURL.objects.filter(old_path__in=paths).select_related(
+            "section", "tag", "byline"
+        ):
+            target = legacy.target_url()
+            if target is not None:
+                return HttpResponsePermanentRedirect(target)
+        return None

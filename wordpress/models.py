@@ -1,0 +1,118 @@
+"""What a WordPress import leaves behind: which item became which story, and old addresses.
+
+`ImportedItem` lets a second import of the same export update stories instead of
+duplicating them, and notice when an editor changed a story here in the meantime.
+`LegacyURL` keeps the old archive addresses (categories, tags, authors) that are not a
+story's; old story addresses go into `articles.StoryRedirect` like any other.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Byline, Section, Story
+
+
+class ImportedItem(models.Model):
+    """One WordPress post, page or attachment, and the story it became."""
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+        ATTACHMENT = "attachment", "Attachment"
+
+    site = models.CharField(
+        max_length=200,
+        help_text="The WordPress site it came from: host and path of its address.",
+    )
+    wp_id = models.PositiveBigIntegerField("WordPress ID")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=255, blank=True)
+    story = models.ForeignKey(
+        Story,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wordpress_items",
+        help_text="The story the post or page became; for an attachment, the story it belongs to.",
+    )
+    story_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The story's edit count right after the import. A different count means "
+            "someone edited the story here, and a re-import leaves it alone."
+        ),
+    )
+    media = models.CharField(
+        "stored file", max_length=500, blank=True, help_text="For attachments: the copied file."
+    )
+    content_hash = models.CharField(
+        max_length=64, help_text="Fingerprint of the WordPress item; unchanged means skip."
+    )
+    comment_ids = models.JSONField(
+        default=dict, blank=True, help_text="WordPress comment ID → comment imported from it."
+    )
+    first_imported_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "wp_id"], name="unique_wordpress_item")
+        ]
+        # /?p=ID short links look an item up by its ID alone.
+        indexes = [models.Index(fields=["wp_id"], name="wordpress_item_wp_id")]
+        permissions = [("import_wordpress", "Can import WordPress exports")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.wp_id} from {self.site}"
+
+
+class LegacyURL(models.Model):
+    """An old WordPress archive address (category, tag or author) and where it leads now."""
+
+    old_path = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="As readers request it, e.g. /category/news/local/ or /?cat=12.",
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey(
+        "taggit.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    byline = models.ForeignKey(
+        Byline, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    site = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "legacy URL"
+        ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(section__isnull=False, tag__isnull=True, byline__isnull=True)
+                    | Q(section__isnull=True, tag__isnull=False, byline__isnull=True)
+                    | Q(section__isnull=True, tag__isnull=True, byline__isnull=False)
+                ),
+                name="legacy_url_has_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.old_path
+
+    def target_url(self) -> str | None:
+        """Where the old address leads now, or None when that page is not public."""
+        if self.section_id is not None:
+            return self.section.get_absolute_url() if self.section.is_active else None
+        if self.tag_id is not None:
+            return reverse("articles:tag", kwargs={"slug": self.tag.slug})
+        return self.byline.get_absolute_url()

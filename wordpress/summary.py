@@ -1,0 +1,182 @@
+"""The account an import gives of itself: what happened to every item, by kind."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
+
+# Kinds that are items of the export (each <item> is counted under exactly one of them);
+# other kinds (comments, sections, tags, bylines, redirects) come from inside items
+# or from the export's header.
+ITEM_LABELS = {
+    "post": "Posts",
+    "page": "Pages",
+    "attachment": "Attachments",
+    "nav_menu_item": "Menu items",
+    "revision": "Revisions",
+    "wp_block": "Reusable blocks",
+    "wp_navigation": "Navigation menus",
+    "guest-author": "Guest-author profiles",
+}
+OTHER_LABELS = {
+    "comment": "Comments",
+    "section": "Sections (categories)",
+    "tag": "Tags",
+    "byline": "Bylines (authors)",
+    "redirect": "Redirects from old URLs",
+}
+LISTED_PROBLEMS = 20
+
+
+@dataclass
+class Problem:
+    kind: str
+    wp_id: int | None
+    title: str
+    reason: str
+
+    def __str__(self) -> str:
+        label = self.kind.replace("_", " ")
+        ident = f" {self.wp_id}" if self.wp_id is not None else ""
+        title = f" “{self.title}”" if self.title else ""
+        return f"{label}{ident}{title}: {self.reason}"
+
+
+@dataclass
+class ImportSummary:
+    source: str = ""
+    site: str = ""
+    site_title: str = ""
+    dry_run: bool = False
+    uploads_given: bool = False
+    counts: defaultdict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    items_read: Counter = field(default_factory=Counter)
+    skip_reasons: Counter = field(default_factory=Counter)
+    failures: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
+    shortcodes_removed: Counter = field(default_factory=Counter)
+    blocks_removed: Counter = field(default_factory=Counter)
+    embeds_linked: int = 0
+    control_characters_removed: int = 0
+    renditions_made: int = 0
+    renditions_pending: int = 0
+
+    def add(self, kind: str, outcome: str, count: int = 1) -> None:
+        if count:
+            self.counts[kind][outcome] += count
+
+    def count(self, kind: str, outcome: str) -> int:
+        return self.counts[kind][outcome] if kind in self.counts else 0
+
+    @property
+    def items_total(self) -> int:
+        return sum(self.items_read.values())
+
+    @property
+    def items_accounted(self) -> int:
+        return sum(sum(self.counts[kind].values()) for kind in self.items_read)
+
+    @property
+    def failed(self) -> int:
+        return sum(counter["failed"] for counter in self.counts.values())
+
+    @property
+    def wrote_anything(self) -> bool:
+        return any(
+            counter[outcome]
+            for counter in self.counts.values()
+            for outcome in ("created", "updated")
+        )
+
+    def rows(self) -> list[tuple[str, list[int]]]:
+        """(label, counts in OUTCOMES order) for each kind, items first."""
+        known = list(ITEM_LABELS)
+        kinds = sorted(
+            self.items_read, key=lambda k: (known.index(k) if k in known else len(known), k)
+        )
+        rows = []
+        for kind in kinds:
+            label = ITEM_LABELS.get(kind, f"Other items ({kind})")
+            rows.append((label, [self.counts[kind][o] for o in OUTCOMES]))
+        for kind, label in OTHER_LABELS.items():
+            if kind in self.counts:
+                rows.append((label, [self.counts[kind][o] for o in OUTCOMES]))
+        return rows
+
+    def skip_lines(self) -> list[str]:
+        return [
+            f"{count} {ITEM_LABELS.get(kind, OTHER_LABELS.get(kind, kind)).lower()}: {reason}"
+            for (kind, reason), count in sorted(self.skip_reasons.items())
+        ]
+
+    def as_text(self) -> str:
+        """The summary as the command prints it."""
+        lines = []
+        name = f"{self.site_title} ({self.site})" if self.site_title else self.site
+        lines.append(f"WordPress import of {name} from {self.source}")
+        if self.dry_run:
+            lines.append("DRY RUN: nothing was written; this is what an import would do.")
+        width = max([len(label) for label, _ in self.rows()] + [10])
+        lines.append("")
+        lines.append(" " * width + "".join(f"{o:>11}" for o in OUTCOMES))
+        for label, values in self.rows():
+            lines.append(f"{label:<{width}}" + "".join(f"{v:>11}" for v in values))
+        lines.append("")
+        accounted = self.items_accounted
+        lines.append(
+            f"{self.items_total} items in the export, {accounted} accounted for above"
+            + ("." if accounted == self.items_total else " (MISMATCH: please report it).")
+        )
+        if self.skip_reasons:
+            lines.append("Skipped:")
+            lines.extend(f"  {line}" for line in self.skip_lines())
+        if self.shortcodes_removed:
+            lines.append(
+                "Shortcodes removed: "
+                + ", ".join(f"[{n}] ×{c}" for n, c in self.shortcodes_removed.most_common())
+            )
+        if self.blocks_removed:
+            lines.append(
+                "Dynamic blocks dropped (WordPress draws them; no content of their own): "
+                + ", ".join(f"{n} ×{c}" for n, c in self.blocks_removed.most_common(10))
+                + (" …" if len(self.blocks_removed) > 10 else "")
+            )
+        if self.renditions_made:
+            lines.append(f"Lead-image renditions made: {self.renditions_made}")
+        if self.renditions_pending:
+            lines.append(
+                f"Lead images of {self.renditions_pending} stories still need their renditions: "
+                "run `manage.py generateimages` for articles:story:lead_image_thumbnail, "
+                "…_480, …_800 and …_1200 before readers see them."
+            )
+        if self.embeds_linked:
+            lines.append(f"Embeds turned into links: {self.embeds_linked}")
+        if self.control_characters_removed:
+            lines.append(
+                f"Control characters removed (not allowed in XML): "
+                f"{self.control_characters_removed}"
+            )
+        if self.missing_files:
+            if self.uploads_given:
+                lines.append(
+                    f"Files not found in the uploads directory: {len(self.missing_files)} "
+                    "(the old addresses were kept)"
+                )
+                lines.extend(f"  {path}" for path in self.missing_files[:LISTED_PROBLEMS])
+                if len(self.missing_files) > LISTED_PROBLEMS:
+                    lines.append(f"  … and {len(self.missing_files) - LISTED_PROBLEMS} more")
+            else:
+                lines.append(
+                    f"No --uploads directory given: {len(self.missing_files)} files were "
+                    "not copied, and images keep their old addresses."
+                )
+        for title, problems in (("Warnings", self.warnings), ("Failed", self.failures)):
+            if problems:
+                lines.append(f"{title} ({len(problems)}):")
+                lines.extend(f"  {problem}" for problem in problems[:LISTED_PROBLEMS])
+                if len(problems) > LISTED_PROBLEMS:
+                    lines.append(f"  … and {len(problems) - LISTED_PROBLEMS} more")
+        return "\n".join(lines)
