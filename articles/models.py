@@ -453,6 +453,12 @@ class Story(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="story_status_published"),
             models.Index(fields=["section", "-published_at"], name="story_section_published"),
+            # The home page's lead: the newest featured story.
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(is_featured=True),
+                name="story_featured_published",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

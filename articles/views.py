@@ -10,11 +10,13 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -58,11 +60,16 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         public = Story.objects.published().filter(section__is_active=True)
         stories = public.with_teaser_fields()
-        lead = stories.order_by("-is_featured", "-published_at", "-pk").first()
+        # The newest featured story leads; without one, the newest story. Both lookups
+        # walk an index from the newest end, whatever the size of the archive.
+        newest = list(stories.newest_first()[: HOME_LATEST_COUNT + 1])
+        lead = stories.filter(is_featured=True).newest_first().first() or (
+            newest[0] if newest else None
+        )
         latest = []
         section_blocks = []
         if lead is not None:
-            latest = list(stories.exclude(pk=lead.pk).newest_first()[:HOME_LATEST_COUNT])
+            latest = [story for story in newest if story.pk != lead.pk][:HOME_LATEST_COUNT]
             # Rank only the newest stories, so the home page costs the same with 100 or
             # 100,000 stories in the archive; a section silent for that long has no block.
             recent = public.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
@@ -92,8 +99,21 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         return {"home", *teaser_keys(shown)}
 
 
+class BoundedCountPaginator(Paginator):
+    """Counts at most COUNT_LIMIT stories, so a list page costs the same in a section of
+    a thousand stories or of a hundred thousand; pages past the limit are not offered."""
+
+    COUNT_LIMIT = 5000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.COUNT_LIMIT].count()
+
+
 class PublicStoryListView(SurrogateKeysMixin, ListView):
     """A paginated list of public stories, newest first; a page past the end is a 404."""
+
+    paginator_class = BoundedCountPaginator
 
     paginate_by = settings.NEWSROOM_STORIES_PER_PAGE
     context_object_name = "stories"

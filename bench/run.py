@@ -79,6 +79,7 @@ def prepare_database(stories: int, env: dict) -> None:
         ).stdout.strip()  # fmt: skip
         if count == str(stories):
             print(f"Database {name} already holds {stories:,} stories.")
+            sh(PYTHON, "manage.py", "migrate", "-v0", cwd=ROOT, env=env)
             return
         sh("dropdb", "-h", "127.0.0.1", "-U", "postgres", name)
     sh("createdb", "-h", "127.0.0.1", "-U", "postgres", name)
