@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -34,7 +37,7 @@ from .models import (
     WorkflowStateError,
 )
 from .revisions import compare, restore, snapshot, story_versions, version_with_edit_version
-from .search import search_query, story_search_vector
+from .search import SEARCH_CONFIG, story_search_vector
 from .views import render_preview
 
 
@@ -288,14 +291,16 @@ class StoryAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, search with the full-text index, not a LIKE scan over bodies.
 
-        Headline substrings still match, so a half-typed headline finds its story.
+        Words match as prefixes, so a half-typed word still finds its story.
         """
-        if not search_term.strip() or connections[queryset.db].vendor != "postgresql":
+        words = re.findall(r"\w+", search_term)
+        if not words or connections[queryset.db].vendor != "postgresql":
             return super().get_search_results(request, queryset, search_term)
-        matches = queryset.alias(document=story_search_vector()).filter(
-            Q(document=search_query(search_term)) | Q(headline__icontains=search_term.strip())
+        # Every word, each as a prefix ("marath" finds "marathon"), through the index.
+        prefixes = SearchQuery(
+            " & ".join(f"{word}:*" for word in words[:8]), search_type="raw", config=SEARCH_CONFIG
         )
-        return matches, False
+        return queryset.alias(document=story_search_vector()).filter(document=prefixes), False
 
     # List columns.
 

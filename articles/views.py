@@ -107,7 +107,8 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.COUNT_LIMIT].count()
+        # Only ids: the teaser columns (and the comment counts) are not needed to count.
+        return self.object_list.values("pk")[: self.COUNT_LIMIT].count()
 
 
 class PublicStoryListView(SurrogateKeysMixin, ListView):

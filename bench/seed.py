@@ -17,7 +17,7 @@ import random
 import sys
 import time
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,9 +177,9 @@ def seed(stories: int, *, seed_value: int = 2026) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     # Bulk inserts send no signals, so make the renditions the way an operator would.
-    call_command("generateimages", "articles:story:lead_image_thumbnail")
-    for width in (480, 800, 1200):
-        call_command("generateimages", f"articles:story:lead_image_{width}")
+    print("  making image renditions (manage.py generateimages)")
+    for spec in ("thumbnail", "480", "800", "1200"):
+        call_command("generateimages", f"articles:story:lead_image_{spec}", stdout=StringIO())
     print(f"Seeded {stories:,} stories in {time.monotonic() - started:.1f}s")
 
 
