@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py load_demo --site-url http://$(HOST):$(PORT)/
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Test-only tools from npm: axe-core and the Nu HTML Checker (see package.json).
