@@ -236,7 +236,8 @@ class StoryQuerySet(models.QuerySet):
         # with GROUP BY, so the list query keeps using its indexes and its own ordering.
         comment_model = self.model._meta.get_field("comments").related_model
         approved = (
-            comment_model.objects.filter(story=OuterRef("pk"), status="approved")
+            comment_model.objects.approved()
+            .filter(story=OuterRef("pk"))
             .order_by()
             .values("story")
             .annotate(total=Count("pk"))

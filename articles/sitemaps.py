@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -106,16 +106,9 @@ class TagSitemap(NewsroomSitemap):
         return tag.latest
 
 
-def _public_filter(prefix: str):
-    """The `published()` rule, seen through a relation (for aggregates)."""
-    from django.db.models import Q
-
-    now = timezone.now()
-    return (
-        Q(**{f"{prefix}status": Story.Status.PUBLISHED, f"{prefix}published_at__lte": now})
-        & ~Q(**{f"{prefix}embargo_until__gt": now})
-        & Q(**{f"{prefix}section__is_active": True})
-    )
+def _public_filter(prefix: str) -> Q:
+    """Only public stories, seen through a relation (for aggregates): `published()` itself."""
+    return Q(**{f"{prefix}in": public_stories()})
 
 
 def keyed_sitemap(request, **kwargs):

@@ -15,5 +15,9 @@ def comment_changed(sender, instance: Comment, update_fields=None, **kwargs) -> 
     # Approved comments and their count appear on the story and on every teaser of it.
     # A new pending comment changes nothing readers see, so it purges nothing.
     moderated = update_fields is not None and "status" in update_fields
-    if kwargs.get("signal") is post_delete or moderated or instance.status == "approved":
+    if (
+        kwargs.get("signal") is post_delete
+        or moderated
+        or instance.status == Comment.Status.APPROVED
+    ):
         caching.purge({f"story-{instance.story_id}"})
