@@ -7,4 +7,4 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 -- connects the cache-purging receivers
+        from .caching import receivers  # noqa: F401 -- connects the cache-purging receivers

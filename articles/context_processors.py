@@ -1,7 +1,7 @@
 from django.conf import settings
 
+from .distribution.seo import absolute_url, logo_url
 from .models import Section
-from .seo import absolute_url, logo_url
 
 
 def site(request):

@@ -34,6 +34,34 @@ ALLOWED_ATTRIBUTES = {
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+# What the body editor (django-prose-editor) offers: nothing it can make is outside the
+# allow-list above.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "History": True,
+}
+
+
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
 
 

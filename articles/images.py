@@ -13,11 +13,36 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from imagekit.models import ImageSpecField
 from PIL import Image
+from pilkit.processors import ResizeToFit
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+
+# Rendition sizes, in pixels: the one place they are set.
+# The teaser's crop, on section and home pages.
+TEASER_SIZE = (400, 267)
+# The widths a lead image is offered in (a responsive srcset), never wider than the original.
+LEAD_IMAGE_WIDTHS = (480, 800, 1200)
+# The width of the story page's fallback <img src>, and of the image in feeds.
+PAGE_IMAGE_WIDTH = 800
+# The width of the image shared on social networks (Open Graph, Twitter cards).
+SOCIAL_IMAGE_WIDTH = 1200
+# A byline's portrait, square.
+PORTRAIT_SIZE = 160
+
+
+def lead_rendition(width: int) -> ImageSpecField:
+    """A rendition of a story's lead image, `width` pixels wide at most."""
+    return ImageSpecField(
+        source="lead_image",
+        processors=[ResizeToFit(width=width, upscale=False)],
+        format="JPEG",
+        options={"quality": 82},
+    )
 
 
 def validate_image_file(file) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpResponsePermanentRedirect
 
+from .distribution.seo import remember_request_base
 from .models import Story, StoryRedirect
-from .seo import remember_request_base
 
 
 class StoryRedirectMiddleware:
     """On a 404, look the path up among old story addresses (like contrib.redirects).
 
-    Only public stories are redirected to, so an old link never reveals an unpublished one.
+    Only listed stories are redirected to, so an old link never reveals an unpublished
+    story, and never leads to a page that answers 404.
     """
 
     def __init__(self, get_response):
@@ -22,7 +23,7 @@ class StoryRedirectMiddleware:
         if response.status_code != 404:
             return response
         redirect = (
-            StoryRedirect.objects.filter(old_path=request.path, story__in=Story.objects.published())
+            StoryRedirect.objects.filter(old_path=request.path, story__in=Story.objects.listed())
             .select_related("story__section")
             .first()
         )

@@ -11,14 +11,11 @@ import difflib
 import re
 from dataclasses import dataclass
 
-import reversion
-from django.db import transaction
-from django.utils import timezone
 from django.utils.html import strip_tags
 from reversion.models import Version
 from taggit.models import Tag
 
-from .models import Byline, Section, Story, StoryByline, StoryLogEntry, StoryTag
+from .models import Byline, Section, Story, StoryByline, StoryTag, WorkflowStateError
 
 # Fields a restore never changes: status and timing move only through workflow steps.
 WORKFLOW_FIELDS = (
@@ -147,26 +144,24 @@ def version_with_edit_version(story: Story, edit_version: int) -> Version | None
     return None
 
 
-@transaction.atomic
-def restore(story: Story, version: Version, *, by) -> Story:
-    """Make `version` the story's current text, bylines, tags and sections, as a new revision.
+def revert_to(story: Story, version: Version) -> None:
+    """Bring back `version`'s text, bylines, tags and sections, keeping the workflow fields.
 
-    Status and publication times are kept: restoring text is not a workflow step.
+    Called inside the restore step (`Story.restore()`), which checks, saves the new
+    revision and logs; refused with a reason when the revision cannot come back as it was.
     """
-    current = Story.objects.select_for_update().get(pk=story.pk)
-    kept = {field: getattr(current, field) for field in WORKFLOW_FIELDS}
-    saved_at = timezone.localtime(version.revision.date_created)
-    with reversion.create_revision():
-        version.revision.revert(delete=True)
-        restored = Story.objects.get(pk=story.pk)
-        for field, value in kept.items():
-            setattr(restored, field, value)
-        restored.save()
-        reversion.set_user(by)
-        reversion.set_comment(f"Restored the revision of {saved_at:%Y-%m-%d %H:%M}")
-    restored.log_entries.create(
-        action=StoryLogEntry.Action.RESTORE, from_status=restored.status,
-        to_status=restored.status, by=by,
-        note=f"Restored the revision of {saved_at:%B %-d, %Y, %H:%M}.",
-    )  # fmt: skip
-    return restored
+    old = version._object_version.object
+    if Story.objects.filter(slug=old.slug).exclude(pk=story.pk).exists():
+        raise WorkflowStateError(
+            f"This revision's address (“{old.slug}”) is now used by another story. "
+            "Change that story's slug, or edit this one by hand."
+        )
+    if not Section.objects.filter(pk=old.section_id).exists():
+        raise WorkflowStateError(
+            "This revision's section has been deleted. Choose a section for the story by hand."
+        )
+    kept = {field: getattr(story, field) for field in WORKFLOW_FIELDS}
+    version.revision.revert(delete=True)
+    story.refresh_from_db()
+    for field, value in kept.items():
+        setattr(story, field, value)

@@ -1,4 +1,4 @@
-"""Reader search over public stories: the form, the query and the page.
+"""Reader search over listed stories: the query and the snippets (the page: views/search.py).
 
 On PostgreSQL this is full-text search: an English configuration (so "bridges" finds
 "bridge"), the headline weighted above the dek above the body, results ranked by
@@ -10,22 +10,16 @@ On SQLite (laptops, quick tests) there is no full-text engine to rely on, so eve
 must appear somewhere in headline, dek or body (a case-insensitive substring match),
 and a headline match ranks above a dek match above a body match. See docs/search.md.
 
-Like every public surface, the search starts from `Story.objects.published()`.
+Like every list, the search starts from `Story.objects.listed()`.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from crispy_forms.bootstrap import StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout
-from django import forms
-from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -35,23 +29,19 @@ from django.contrib.postgres.search import (
 from django.db import connections
 from django.db.models import (
     Case,
-    Exists,
     Expression,
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.views.generic import ListView
 
-from .models import Byline, Section, Story, StoryByline
+from .models import Byline, Section, Story
 
 MAX_QUERY_LENGTH = 200
 # The SQLite fallback runs three LIKEs per word; a cap keeps a long query cheap.
@@ -92,115 +82,6 @@ def story_search_vector() -> StoredSearchDocument:
     return StoredSearchDocument()
 
 
-# --- The form -------------------------------------------------------------------------
-
-
-class DatePicker(forms.DateInput):
-    """A browser date picker. It only accepts YYYY-MM-DD, so other text is not echoed."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-    def format_value(self, value):
-        value = super().format_value(value)
-        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return None
-        return value
-
-
-class SearchForm(forms.Form):
-    """What a reader searches for, and where; every field is optional."""
-
-    q = forms.CharField(
-        label="Search for",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        widget=forms.SearchInput(attrs={"placeholder": "Words from a headline or story"}),
-        error_messages={
-            "max_length": (
-                f"That search is too long. Use a few words (at most {MAX_QUERY_LENGTH} characters)."
-            ),
-            "null_characters_not_allowed": (
-                "That search contains characters that cannot be searched for. Type the words again."
-            ),
-        },
-    )
-    section = forms.ModelChoiceField(
-        queryset=Section.objects.active(),
-        required=False,
-        empty_label="All sections",
-        error_messages={"invalid_choice": "Choose a section from the list."},
-    )
-    byline = forms.ModelChoiceField(
-        label="Written by",
-        queryset=Byline.objects.none(),  # set in __init__: only bylines with public stories
-        required=False,
-        empty_label="Anyone",
-        error_messages={"invalid_choice": "Choose a name from the list."},
-    )
-    date_from = forms.DateField(
-        label="Published on or after",
-        required=False,
-        widget=DatePicker(),
-        error_messages={"invalid": "Enter a date such as 2024-03-31."},
-    )
-    date_to = forms.DateField(
-        label="Published on or before",
-        required=False,
-        widget=DatePicker(),
-        error_messages={"invalid": "Enter a date such as 2024-03-31."},
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["byline"].queryset = Byline.objects.filter(
-            Exists(
-                StoryByline.objects.filter(
-                    byline=OuterRef("pk"), story__in=Story.objects.published()
-                )
-            )
-        )
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = reverse_lazy("articles:search")
-        self.helper.form_id = "search-form"
-        # A GET form changes nothing, so it needs no CSRF token (and pages stay cacheable).
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field("q"),
-            Fieldset("Narrow the results", "section", "byline", "date_from", "date_to"),
-            # A nameless button, so "&submit=Search" does not clutter the address.
-            StrictButton("Search", type="submit", css_class="btn-primary"),
-        )
-
-    def clean_q(self) -> str:
-        query = self.cleaned_data["q"]
-        # Control and formatting characters can't be typed meaningfully; drop them.
-        query = "".join(ch for ch in query if unicodedata.category(ch) not in {"Cc", "Cf"})
-        query = " ".join(query.split())
-        if query and not re.search(r"\w", query):
-            raise forms.ValidationError(
-                "Search for at least one word or number: punctuation alone matches nothing.",
-                code="no_words",
-            )
-        return query
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            self.add_error(
-                "date_to", "This date is before the first date; swap them or change one."
-            )
-        return cleaned
-
-    def has_criteria(self) -> bool:
-        """True when the reader asked for anything: words or at least one filter."""
-        return self.is_valid() and any(self.cleaned_data.values())
-
-
 # --- The query ------------------------------------------------------------------------
 
 
@@ -216,8 +97,7 @@ def search_stories(
 
     Without words, the filtered stories come newest first.
     """
-    # A story in an inactive section answers 404, so results must not link to it.
-    stories = Story.objects.published().filter(section__is_active=True)
+    stories = Story.objects.listed()
     if section is not None:
         # Secondary sections count, as on the section page.
         stories = stories.in_section(section)
@@ -395,54 +275,3 @@ def attach_snippets(stories: list[Story], q: str) -> None:
         words = fallback_words(q)
         for story in stories:
             story.snippet = snippet_around_first_match(story.body, words)
-
-
-# --- The page -------------------------------------------------------------------------
-
-
-class SearchView(ListView):
-    """The search page: the form, then results 20 a page; never indexed by robots.
-
-    An invalid search shows the form with its errors and no results, never an error
-    page; an empty one shows a hint and the latest stories.
-    """
-
-    template_name = "articles/search.html"
-    context_object_name = "stories"
-    paginate_by = settings.NEWSROOM_STORIES_PER_PAGE
-
-    def get(self, request, *args, **kwargs):
-        # Unbound on a bare /search/, so the first visit shows no "required" errors.
-        self.form = SearchForm(request.GET or None)
-        self.searched = self.form.is_bound and self.form.has_criteria()
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if not self.searched:
-            return Story.objects.none()
-        return search_stories(**self.form.cleaned_data)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.searched:
-            page = context["page_obj"]
-            page.object_list = list(page.object_list)
-            attach_snippets(page.object_list, self.form.cleaned_data["q"])
-            context["stories"] = context["object_list"] = page.object_list
-        latest = []
-        if not self.searched and not self.form.errors:
-            latest = (
-                Story.objects.published()
-                .filter(section__is_active=True)
-                .for_teasers()
-                .newest_first()[:LATEST_ON_EMPTY_PAGE]
-            )
-        query = self.form.cleaned_data.get("q", "") if self.searched else ""
-        context.update(
-            form=self.form,
-            searched=self.searched,
-            query=query,
-            latest_stories=latest,
-            page_title=f"Search: {query}" if query else "Search",
-        )
-        return context

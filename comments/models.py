@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -54,6 +55,23 @@ class CommentQuerySet(models.QuerySet):
     def from_address(self, ip_address: str, *, since: datetime):
         """Comments sent from `ip_address` since a time (for the rate limit)."""
         return self.filter(ip_address=ip_address, created_at__gte=since)
+
+
+def approved_count():
+    """The approved-comment count of each story in a story query (a teaser annotation).
+
+    A correlated subquery, not a JOIN with GROUP BY, so the list query keeps using its
+    indexes and its own ordering.
+    """
+    approved = (
+        Comment.objects.approved()
+        .filter(story=models.OuterRef("pk"))
+        .order_by()
+        .values("story")
+        .annotate(total=models.Count("pk"))
+        .values("total")
+    )
+    return Coalesce(models.Subquery(approved), 0)
 
 
 class Comment(models.Model):

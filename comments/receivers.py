@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles import caching
+from articles.caching import keys, purge
 
 from .models import Comment
 
@@ -20,4 +20,4 @@ def comment_changed(sender, instance: Comment, update_fields=None, **kwargs) -> 
         or moderated
         or instance.status == Comment.Status.APPROVED
     ):
-        caching.purge({f"story-{instance.story_id}"})
+        purge({keys.story(instance.story_id)})

@@ -1,6 +1,6 @@
 """Posting a comment, and the page for replying to one.
 
-Only public stories (`Story.objects.published()`) take comments, and only while they
+Only listed stories (`Story.objects.listed()`) take comments, and only while they
 are open. A new comment waits for an editor; the reader is sent back to the story with
 a note saying so.
 """
@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Story
-from articles.views import StoryDetailView
+from articles.views.public import StoryDetailView
 
 from .forms import CommentForm
 from .limits import is_rate_limited
@@ -33,11 +33,7 @@ RATE_LIMITED_MESSAGE = (
 
 def public_story_or_404(story_pk: int) -> Story:
     # The story page answers 404 for a story in an inactive section; so does this.
-    return get_object_or_404(
-        Story.objects.published().select_related("section"),
-        pk=story_pk,
-        section__is_active=True,
-    )
+    return get_object_or_404(Story.objects.listed().select_related("section"), pk=story_pk)
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -60,8 +56,8 @@ def render_story_page(
     view.setup(request)
     view.object = view.get_queryset().get(pk=story.pk)
     context = view.get_context_data(object=view.object)
-    if form is not None and context["comments_open"]:
-        context["comment_form"] = form
+    if form is not None:
+        context["comment_form"] = form  # the comments tag shows it while comments are open
     return view.render_to_response(context, status=status)
 
 

@@ -240,7 +240,7 @@ def build_site() -> dict:
     with ago(8, days=5):
         closures.publish(by=eddie)
     with ago(4, days=1):
-        closures.unpublish(by=eddie, reason="Out of date: the closures were cancelled.")
+        closures.unpublish(by=eddie, note="Out of date: the closures were cancelled.")
 
     return {
         "budget": budget.pk,
@@ -416,7 +416,7 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
 
     # Editor: scheduling.
     open_story(eddie, ids["start_times"])
-    eddie.fill("#at-schedule", ids["tomorrow_evening"])
+    eddie.fill("#step-schedule-at", ids["tomorrow_evening"])
     eddie.fill(".desk-action--schedule textarea[name=note]", "Runs with the board meeting.")
     camera.shot(eddie, "schedule", clip=around(eddie, ".desk-action--schedule"))
     eddie.click(".desk-action--schedule button")
@@ -448,7 +448,7 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
 
     # Editor: a correction on a live story.
     open_story(eddie, ids["budget"])
-    eddie.select_option("#kind-correct", "correction")
+    eddie.select_option("#step-correct-kind", "correction")
     eddie.check(".desk-action--correct input[name=material]")
     eddie.fill(
         ".desk-action--correct textarea[name=note]",

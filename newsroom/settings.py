@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: anonymous GETs of public pages come from the shared cache.
-    "articles.caching.PublicPageCacheMiddleware",
+    "articles.caching.middleware.PublicPageCacheMiddleware",
     "wordpress.middleware.LegacyURLMiddleware",
     # Old story addresses answer 301 to the current one (articles.StoryRedirect).
     "articles.middleware.StoryRedirectMiddleware",
@@ -222,8 +222,8 @@ NEWSROOM_STALE_WHILE_REVALIDATE = env.int("NEWSROOM_STALE_WHILE_REVALIDATE", def
 VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
 NEWSROOM_PURGERS = env.list(
     "NEWSROOM_PURGERS",
-    default=["articles.caching.AppCachePurger"]
-    + (["articles.caching.VarnishPurger"] if VARNISH_PURGE_URLS else []),
+    default=["articles.caching.purging.AppCachePurger"]
+    + (["articles.caching.purging.VarnishPurger"] if VARNISH_PURGE_URLS else []),
 )
 # Adds /bench/baseline/ (a bare view, the framework's floor) for bench/run.py only.
 NEWSROOM_BENCHMARK_BASELINE = env.bool("NEWSROOM_BENCHMARK_BASELINE", default=False)

@@ -4,7 +4,13 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS, keyed_sitemap, news_sitemap, robots_txt, sitemap_index
+from articles.distribution.sitemaps import (
+    SITEMAPS,
+    keyed_sitemap,
+    news_sitemap,
+    robots_txt,
+    sitemap_index,
+)
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} — Newsroom desk"
 admin.site.site_title = "Newsroom desk"

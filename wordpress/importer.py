@@ -43,7 +43,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from taggit.models import Tag
 
-from articles import caching
+from articles.caching import keys as cache_keys
+from articles.caching import purge
 from articles.models import (
     RESERVED_SECTION_SLUGS,
     Byline,
@@ -846,13 +847,17 @@ class WordPressImport:
 
     def _purge_pages(self, plans: list[StoryPlan]) -> None:
         """Forget cached lists the new stories join (bulk inserts send no post_save)."""
-        keys = {"home", "feeds", "sitemaps", "archive", "sections"}
-        for plan in plans:
-            keys.add(f"section-{plan.fields['section'].pk}-stories")
-            keys.update(f"section-{pk}-stories" for pk in plan.secondary_section_ids)
-            keys.update(f"byline-{pk}-stories" for pk in plan.byline_ids)
-            keys.update(f"tag-{pk}-stories" for pk in plan.tag_ids)
-        caching.purge(keys)  # after the batch commits; never, in a dry run
+        keys = cache_keys.listing_keys(
+            section_ids={
+                pk
+                for plan in plans
+                for pk in (plan.fields["section"].pk, *plan.secondary_section_ids)
+            },
+            byline_ids={pk for plan in plans for pk in plan.byline_ids},
+            tag_ids={pk for plan in plans for pk in plan.tag_ids},
+        )
+        # The navigation too: an import can add sections.
+        purge({*keys, cache_keys.SECTIONS})  # after the batch commits; never, in a dry run
 
     def _assign_slugs(self, plans: list[StoryPlan], *, story: Story | None = None) -> None:
         bases = {plan.slug_base for plan in plans}

@@ -6,8 +6,8 @@ addresses (`/category/news/local/`, `/tag/x/`, `/author/jane/`) and story addres
 that differ only by a trailing or doubled slash are looked up when the page is a 404,
 after `articles.middleware.StoryRedirectMiddleware` had its try.
 
-Only public stories are redirected to (`Story.objects.published()`), so an old link
-never reveals a draft; otherwise the request goes on as if nothing happened.
+Only listed stories are redirected to (`Story.objects.listed()`), so an old link
+never reveals a draft nor lands on a 404; otherwise the request goes on as if nothing happened.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class LegacyURLMiddleware:
         items = ImportedItem.objects.filter(wp_id=wp_id)
         if parameter == "attachment_id":
             items = items.filter(kind=ImportedItem.Kind.ATTACHMENT)
-        public = items.filter(story__in=Story.objects.published()).select_related("story__section")
+        public = items.filter(story__in=Story.objects.listed()).select_related("story__section")
         item = public.first()
         if item is not None:
             return HttpResponsePermanentRedirect(item.story.get_absolute_url())
@@ -80,9 +80,7 @@ class LegacyURLMiddleware:
         if redirect is not None:
             return redirect
         old = (
-            StoryRedirect.objects.filter(
-                old_path__in=candidates, story__in=Story.objects.published()
-            )
+            StoryRedirect.objects.filter(old_path__in=candidates, story__in=Story.objects.listed())
             .select_related("story__section")
             .first()
         )

@@ -114,5 +114,8 @@ class LegacyURL(models.Model):
         if self.section_id is not None:
             return self.section.get_absolute_url() if self.section.is_active else None
         if self.tag_id is not None:
+            # A tag page with no listed story answers 404: no redirect may land there.
+            if not Story.objects.listed().tagged(self.tag).exists():
+                return None
             return reverse("articles:tag", kwargs={"slug": self.tag.slug})
         return self.byline.get_absolute_url()

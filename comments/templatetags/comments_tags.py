@@ -6,7 +6,34 @@ from django import template
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from articles.caching.middleware import expire_page_at
+
+from ..selectors import comments_context
+
 register = template.Library()
+
+
+@register.inclusion_tag("comments/_comments.html", takes_context=True)
+def story_comments(context, story):
+    """The comments under a story: approved threads, and the form while comments are open.
+
+    A page that shows a reader's form with its errors passes it as `comment_form`.
+    """
+    request = context.get("request")
+    shown = comments_context(story)
+    reader_form = context.get("comment_form")
+    if reader_form is not None and shown["comments_open"]:
+        shown["comment_form"] = reader_form
+    if request is not None:
+        # The form disappears when comments close by themselves.
+        expire_page_at(request, shown["comments_close_at"])
+    return {
+        **shown,
+        "story": story,
+        "request": request,
+        "is_preview": context.get("is_preview", False),
+    }
+
 
 # Long links are shortened in the text readers see; the link itself stays whole.
 LINK_TEXT_LENGTH = 60

@@ -8,13 +8,21 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from articles.models import Correction, Story
 from comments.models import Comment
-from tests.factories import make_byline, make_editor, make_section, make_story, make_user
+from tests.factories import (
+    form_data,
+    make_byline,
+    make_editor,
+    make_section,
+    make_story,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +45,13 @@ def desk(db):
     reporter = make_byline(name="Ana Ruiz", slug="ana-ruiz")
     story = make_story(section=news, headline="Levee holds", bylines=[reporter], tags=["Flood"])
     other = make_story(section=sports, headline="Otters win the cup")
+    # The tag keeps a listed story when the first one goes (a tag without one is a 404).
+    make_story(section=sports, headline="Sandbags for the stadium", tags=["Flood"])
+    draft = make_story(
+        section=news, headline="Pump station plans", status=Story.Status.DRAFT, published_at=None
+    )
     return {"editor": editor, "news": news, "sports": sports, "reporter": reporter,
-            "story": story, "other": other}  # fmt: skip
+            "story": story, "other": other, "draft": draft}  # fmt: skip
 
 
 def warm(client, urls):
@@ -138,7 +151,7 @@ def test_editing_shows_at_once(client, desk):
 def test_unpublishing_removes_it_at_once(client, desk):
     story = desk["story"]
     warm(client, [story.get_absolute_url(), *affected_pages(desk)])
-    story.unpublish(by=desk["editor"], reason="Legal review")
+    story.unpublish(by=desk["editor"], note="Legal review")
     assert client.get(story.get_absolute_url()).status_code == 404
     for url in affected_pages(desk):
         assert "Levee holds" not in get(client, url).content.decode(), url
@@ -156,7 +169,7 @@ def test_correcting_shows_at_once(client, desk):
     story = desk["story"]
     corrections = reverse("articles:corrections")
     warm(client, [story.get_absolute_url(), corrections])
-    story.correct(by=desk["editor"], kind=Correction.Kind.CORRECTION, text="Wrong river named.")
+    story.correct(by=desk["editor"], kind=Correction.Kind.CORRECTION, note="Wrong river named.")
     assert "Wrong river named." in get(client, story.get_absolute_url()).content.decode()
     assert "Wrong river named." in get(client, corrections).content.decode()
 
@@ -222,26 +235,45 @@ class _PurgeRecorder(BaseHTTPRequestHandler):
         pass
 
 
-def test_varnish_purger_sends_the_story_keys_after_commit(
-    desk, settings, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def varnish(settings):
+    """A stand-in Varnish that records every PURGE it receives; yields the list."""
     server = HTTPServer(("127.0.0.1", 0), _PurgeRecorder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _PurgeRecorder.received = []
-    try:
-        settings.VARNISH_PURGE_URLS = [f"http://127.0.0.1:{server.server_port}/"]
-        settings.NEWSROOM_PURGERS = [
-            "articles.caching.AppCachePurger",
-            "articles.caching.VarnishPurger",
-        ]
-        with django_capture_on_commit_callbacks(execute=True):
-            desk["story"].unpublish(by=desk["editor"], reason="Pulled")
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert _PurgeRecorder.received
-    method, keys = _PurgeRecorder.received[-1]
+    settings.VARNISH_PURGE_URLS = [f"http://127.0.0.1:{server.server_port}/"]
+    settings.NEWSROOM_PURGERS = [
+        "articles.caching.purging.AppCachePurger",
+        "articles.caching.purging.VarnishPurger",
+    ]
+    yield _PurgeRecorder.received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def committed(desk):
+    """The desk as if its setup had been committed already: what it queued is sent.
+
+    A test runs in one transaction that never commits, so without this the setup's
+    purges would join the first purge the test makes.
+    """
+    connection = transaction.get_connection()
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        callback()
+    connection.run_on_commit = []
+    return desk
+
+
+def test_varnish_purger_sends_the_story_keys_after_commit(
+    committed, varnish, django_capture_on_commit_callbacks
+):
+    desk = committed
+    with django_capture_on_commit_callbacks(execute=True):
+        desk["story"].unpublish(by=desk["editor"], note="Pulled")
+    assert varnish
+    method, keys = varnish[-1]
     assert method == "PURGE"
     assert {f"story-{desk['story'].pk}", f"section-{desk['news'].pk}-stories", "home"} <= set(
         keys.split()
@@ -249,12 +281,71 @@ def test_varnish_purger_sends_the_story_keys_after_commit(
     assert f"section-{desk['sports'].pk}-stories" not in keys.split()
 
 
+@pytest.mark.parametrize(
+    "name, step",
+    [
+        ("story", lambda story, editor: story.unpublish(by=editor, note="Pulled")),
+        (
+            "story",
+            lambda story, editor: story.correct(by=editor, note="Name fixed.", kind="correction"),
+        ),
+        ("draft", lambda story, editor: story.publish(by=editor)),
+        (
+            "draft",
+            lambda story, editor: story.publish(by=editor, at=timezone.now() + timedelta(days=1)),
+        ),
+    ],
+    ids=["unpublish", "correct", "publish", "schedule"],
+)
+def test_one_step_sends_one_purge(
+    committed, varnish, django_capture_on_commit_callbacks, name, step
+):
+    """A step saves, logs, keeps a revision and signals; Varnish hears about it once."""
+    story = committed[name]
+    with django_capture_on_commit_callbacks(execute=True):
+        step(story, committed["editor"])
+    assert len(varnish) == 1
+    assert f"story-{story.pk}" in varnish[0][1].split()
+
+
+def test_one_admin_save_sends_one_purge(
+    committed, varnish, django_capture_on_commit_callbacks, client
+):
+    """The story, its bylines, tags and sections change in one save: one purge."""
+    story, editor = committed["story"], committed["editor"]
+    client.force_login(editor)
+    url = reverse("admin:articles_story_change", args=[story.pk])
+    data = form_data(client.get(url).content.decode(), "story_form")
+    data["headline"] = "Levee holds, for now"
+    data["tags"] = "Flood, Levees"
+    data["secondary_sections"] = [str(committed["sports"].pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert len(varnish) == 1
+    sent = varnish[0][1].split()
+    assert f"section-{committed['sports'].pk}-stories" in sent
+
+
+def test_deleting_a_story_purges_its_secondary_sections(
+    committed, varnish, django_capture_on_commit_callbacks
+):
+    story = committed["story"]
+    story.secondary_sections.add(committed["sports"])
+    with django_capture_on_commit_callbacks(execute=True):
+        story.delete()
+    assert len(varnish) == 1
+    sent = varnish[0][1].split()
+    assert f"section-{committed['sports'].pk}-stories" in sent
+    assert f"byline-{committed['reporter'].pk}-stories" in sent
+
+
 def test_unreachable_varnish_does_not_break_publishing(
     desk, settings, django_capture_on_commit_callbacks
 ):
     settings.VARNISH_PURGE_URLS = ["http://127.0.0.1:9/"]
-    settings.NEWSROOM_PURGERS = ["articles.caching.VarnishPurger"]
+    settings.NEWSROOM_PURGERS = ["articles.caching.purging.VarnishPurger"]
     with django_capture_on_commit_callbacks(execute=True):
-        desk["story"].unpublish(by=desk["editor"], reason="Pulled")
+        desk["story"].unpublish(by=desk["editor"], note="Pulled")
     desk["story"].refresh_from_db()
     assert desk["story"].status == Story.Status.UNPUBLISHED

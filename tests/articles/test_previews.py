@@ -159,7 +159,7 @@ def test_old_url_of_an_unpublished_story_does_not_redirect(client, desk_editor):
     old_url = story.get_absolute_url()
     story.slug = "second"
     story.save()
-    story.unpublish(by=desk_editor, reason="Pulled")
+    story.unpublish(by=desk_editor, note="Pulled")
     assert client.get(old_url).status_code == 404
 
 
@@ -170,8 +170,8 @@ def test_correction_shows_on_story_and_corrections_page(client, desk_editor):
     older = make_story(headline="Older story")
     newer = make_story(headline="Newer story")
     with freeze_time(timezone.now() - timedelta(hours=1)):
-        older.correct(by=desk_editor, kind=Correction.Kind.CORRECTION, text="Misspelled name.")
-    newer.correct(by=desk_editor, kind=Correction.Kind.CLARIFICATION, text="Clarified date.")
+        older.correct(by=desk_editor, kind=Correction.Kind.CORRECTION, note="Misspelled name.")
+    newer.correct(by=desk_editor, kind=Correction.Kind.CLARIFICATION, note="Clarified date.")
     page = client.get(older.get_absolute_url()).content.decode()
     assert "Misspelled name." in page and "Correction" in page
     listing = client.get(reverse("articles:corrections")).content.decode()
@@ -180,19 +180,19 @@ def test_correction_shows_on_story_and_corrections_page(client, desk_editor):
 
 def test_corrections_of_unpublished_stories_are_not_listed(client, desk_editor):
     story = make_story()
-    story.correct(by=desk_editor, kind=Correction.Kind.CORRECTION, text="Wrong figure.")
-    story.unpublish(by=desk_editor, reason="Pulled")
+    story.correct(by=desk_editor, kind=Correction.Kind.CORRECTION, note="Wrong figure.")
+    story.unpublish(by=desk_editor, note="Pulled")
     assert "Wrong figure." not in client.get(reverse("articles:corrections")).content.decode()
 
 
 def test_material_change_moves_updated_time_and_typo_fix_does_not(client, desk_editor):
     story = make_story()
-    story.correct(by=desk_editor, kind=Correction.Kind.UPDATE, text="Typo fixed.")
+    story.correct(by=desk_editor, kind=Correction.Kind.UPDATE, note="Typo fixed.")
     story.refresh_from_db()
     assert story.materially_updated_at is None
     assert "Updated" not in client.get(story.get_absolute_url()).content.decode()
     story.correct(
-        by=desk_editor, kind=Correction.Kind.UPDATE, text="Vote count added.", material=True
+        by=desk_editor, kind=Correction.Kind.UPDATE, note="Vote count added.", material=True
     )
     story.refresh_from_db()
     assert story.materially_updated_at is not None
@@ -204,5 +204,5 @@ def test_only_live_stories_can_be_corrected(desk_editor):
 
     story = make_story(status=Story.Status.DRAFT, published_at=None)
     with pytest.raises(WorkflowStateError):
-        story.correct(by=desk_editor, kind=Correction.Kind.CORRECTION, text="x")
+        story.correct(by=desk_editor, kind=Correction.Kind.CORRECTION, note="x")
     assert not story.corrections.exists()

@@ -265,8 +265,11 @@ def test_story_in_inactive_section_is_not_listed_anywhere(client, inactive_world
         reverse("articles:home"),
         inactive_world["active"].get_absolute_url(),
         inactive_world["byline"].get_absolute_url(),
-        reverse("articles:tag", kwargs={"slug": story.tags.get().slug}),
     ]
+    # Its tag has no listed story, so the tag page is not found, like an unknown tag.
+    tag = story.tags.get()
+    assert client.get(reverse("articles:tag", kwargs={"slug": tag.slug})).status_code == 404
+    assert client.get(reverse("articles:tag_feed", kwargs={"slug": tag.slug})).status_code == 404
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200

@@ -49,7 +49,7 @@ def story(db):
         source_url="https://wire.example/harbor",
         kind=Story.Kind.PRESS_RELEASE,
     )
-    story.correct(by=make_editor(), kind=Correction.Kind.CORRECTION, text="Name spelled.")
+    story.correct(by=make_editor(), kind=Correction.Kind.CORRECTION, note="Name spelled.")
     story.refresh_from_db()
     return story
 

@@ -94,7 +94,7 @@ def test_story_lastmod_moves_only_with_material_updates(client, newsroom):
 
 
 def test_stories_sitemap_is_paged(client, newsroom, monkeypatch):
-    from articles.sitemaps import StorySitemap
+    from articles.distribution.sitemaps import StorySitemap
 
     monkeypatch.setattr(StorySitemap, "limit", 2)
     for _ in range(3):

@@ -86,8 +86,8 @@ ACTIONS = {
     "request_changes": lambda story, user: story.request_changes(by=user, note="Tighten it"),
     "publish": lambda story, user: story.publish(by=user),
     "schedule": lambda story, user: story.publish(by=user, at=timezone.now() + timedelta(days=1)),
-    "unpublish": lambda story, user: story.unpublish(by=user, reason="Legal asked"),
-    "correct": lambda story, user: story.correct(by=user, kind="correction", text="Fixed."),
+    "unpublish": lambda story, user: story.unpublish(by=user, note="Legal asked"),
+    "correct": lambda story, user: story.correct(by=user, kind="correction", note="Fixed."),
 }
 # The status each action starts from.
 START = {
@@ -195,7 +195,7 @@ def test_full_cycle_is_recorded_on_the_timeline(contributor, desk_editor):
     story.request_changes(by=desk_editor, note="Add a quote from the mayor")
     story.submit(by=contributor)
     story.publish(by=desk_editor)
-    story.unpublish(by=desk_editor, reason="Wrong photo")
+    story.unpublish(by=desk_editor, note="Wrong photo")
     story.publish(by=desk_editor)
     entries = list(story.log_entries.order_by("at", "pk"))
     assert [entry.action for entry in entries] == [
@@ -219,7 +219,7 @@ def test_steps_refused_from_the_wrong_state(contributor, desk_editor):
     with pytest.raises(WorkflowStateError):
         story.request_changes(by=desk_editor, note="Nothing to send back")
     with pytest.raises(WorkflowStateError):
-        story.unpublish(by=desk_editor, reason="Not published")
+        story.unpublish(by=desk_editor, note="Not published")
     story.submit(by=contributor)
     with pytest.raises(WorkflowStateError):
         story.submit(by=desk_editor)
@@ -233,7 +233,7 @@ def test_notes_and_reasons_are_required(desk_editor):
         story.request_changes(by=desk_editor, note="  ")
     story.publish(by=desk_editor)
     with pytest.raises(WorkflowStateError):
-        story.unpublish(by=desk_editor, reason="")
+        story.unpublish(by=desk_editor, note="")
     story.refresh_from_db()
     assert story.status == Story.Status.PUBLISHED
 
@@ -251,7 +251,7 @@ def test_unpublished_story_leaves_public_pages(client, desk_editor):
     story = make_story(tags=["Harbor"])
     url = story.get_absolute_url()
     assert client.get(url).status_code == 200
-    story.unpublish(by=desk_editor, reason="Retracted")
+    story.unpublish(by=desk_editor, note="Retracted")
     assert client.get(url).status_code == 404
     for page in [
         reverse("articles:home"),

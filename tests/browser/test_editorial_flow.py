@@ -122,7 +122,7 @@ def test_story_goes_from_draft_through_review_to_scheduled_publication(
     log_in(page, "eddie", TEST_PASSWORD)
     page.goto(f"{base}/admin/articles/story/{story_id}/change/")
     go_live = timezone.localtime() + SCHEDULE_AHEAD
-    at_input = page.locator("#at-schedule")
+    at_input = page.locator("#step-schedule-at")
     # The picker works in minutes (step 60); allow seconds, which the server accepts.
     at_input.evaluate("input => { input.step = 1; }")
     at_input.fill(go_live.strftime("%Y-%m-%dT%H:%M:%S"))

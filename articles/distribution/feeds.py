@@ -14,8 +14,11 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from taggit.models import Tag
 
-from .caching import set_surrogate_keys
-from .models import Byline, Section, Story
+from articles.caching import keys
+from articles.images import PAGE_IMAGE_WIDTH
+from articles.models import Byline, Section, Story
+from articles.views.public import listed_tag_or_404
+
 from .seo import absolute_url
 
 FEED_LENGTH = 30
@@ -88,8 +91,8 @@ class LatestStoriesFeed(Feed):
     item_guid_is_permalink = False
 
     def __call__(self, request, *args, **kwargs):
-        # Any change to a story, section, byline or tag purges "feeds" (articles.receivers).
-        return set_surrogate_keys(super().__call__(request, *args, **kwargs), {"feeds"})
+        # Any change to a story, section, byline or tag purges the feeds (caching.receivers).
+        return keys.set_surrogate_keys(super().__call__(request, *args, **kwargs), {keys.FEEDS})
 
     def title(self, obj=None) -> str:
         return settings.NEWSROOM_SITE_NAME
@@ -101,16 +104,10 @@ class LatestStoriesFeed(Feed):
         return reverse("articles:home")
 
     def stories(self, obj):
-        return Story.objects.published()
+        return Story.objects.listed()
 
     def items(self, obj=None):
-        return (
-            self.stories(obj)
-            .filter(section__is_active=True)
-            .for_teasers()
-            .prefetch_related("tags")
-            .newest_first()[:FEED_LENGTH]
-        )
+        return self.stories(obj).for_teasers().prefetch_related("tags").newest_first()[:FEED_LENGTH]
 
     def item_title(self, story: Story) -> str:
         return story.headline
@@ -129,7 +126,7 @@ class LatestStoriesFeed(Feed):
         return story.published_at
 
     def item_updateddate(self, story: Story):
-        return story.materially_updated_at if story.shows_update else story.published_at
+        return story.last_modified
 
     def item_categories(self, story: Story) -> list[str]:
         return [story.section.name, *(tag.name for tag in story.tags.all())]
@@ -137,14 +134,14 @@ class LatestStoriesFeed(Feed):
     def item_enclosures(self, story: Story) -> list[Enclosure]:
         if not story.lead_image_url:
             return []
-        rendition = story.lead_image_800
+        rendition = story.lead_rendition(PAGE_IMAGE_WIDTH)
         return [Enclosure(absolute_url(rendition.url), str(_size_or_zero(rendition)), "image/jpeg")]
 
     def item_extra_kwargs(self, story: Story) -> dict:
         credits = story.credited_bylines
         image = None
         if story.lead_image_url:
-            width, height = story.lead_image_display_size(800)
+            width, height = story.lead_image_display_size(PAGE_IMAGE_WIDTH)
             image = {
                 "url": absolute_url(story.lead_image_url),
                 "width": width,
@@ -182,7 +179,7 @@ class SectionFeed(LatestStoriesFeed):
         return section.get_absolute_url()
 
     def stories(self, section: Section):
-        return Story.objects.published().in_section(section)
+        return Story.objects.listed().in_section(section)
 
 
 class BylineFeed(LatestStoriesFeed):
@@ -199,12 +196,12 @@ class BylineFeed(LatestStoriesFeed):
         return byline.get_absolute_url()
 
     def stories(self, byline: Byline):
-        return Story.objects.published().by_byline(byline)
+        return Story.objects.listed().by_byline(byline)
 
 
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug: str):
-        return get_object_or_404(Tag, slug=slug)
+        return listed_tag_or_404(slug)
 
     def title(self, tag: Tag) -> str:
         return f"{tag.name} · {settings.NEWSROOM_SITE_NAME}"
@@ -216,7 +213,7 @@ class TagFeed(LatestStoriesFeed):
         return reverse("articles:tag", args=[tag.slug])
 
     def stories(self, tag: Tag):
-        return Story.objects.published().tagged(tag)
+        return Story.objects.listed().tagged(tag)
 
 
 def atom(feed_class: type[Feed]) -> type[Feed]:

@@ -1,8 +1,8 @@
-"""Public pages: home, sections, stories, bylines and tags.
+"""Public pages: home, sections, stories, bylines, tags and corrections.
 
-Every queryset starts from `Story.objects.published()`, the one definition of public,
-and loads what teasers show through `for_teasers()`, so each page runs a fixed number
-of SQL queries however many stories it lists.
+Every list starts from `Story.objects.listed()` (public, in an active section) and loads
+what teasers show through `for_teasers()`, so each page runs a fixed number of SQL
+queries however many stories it lists.
 """
 
 from __future__ import annotations
@@ -12,20 +12,16 @@ from itertools import groupby
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from comments.selectors import comments_context
-
-from .caching import set_surrogate_keys, teaser_keys
-from .models import Byline, Correction, PreviewLink, Section, Story, credits_prefetch
-from .revisions import snapshot
+from articles import workflow
+from articles.caching import keys
+from articles.models import Byline, Correction, Section, Story, credits_prefetch
 
 HOME_LATEST_COUNT = 10
 HOME_STORIES_PER_SECTION = 4
@@ -50,7 +46,7 @@ class SurrogateKeysMixin:
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        return set_surrogate_keys(response, self.get_surrogate_keys(context))
+        return keys.set_surrogate_keys(response, self.get_surrogate_keys(context))
 
 
 class HomeView(SurrogateKeysMixin, TemplateView):
@@ -58,8 +54,8 @@ class HomeView(SurrogateKeysMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        public = Story.objects.published().filter(section__is_active=True)
-        stories = public.with_teaser_fields()
+        listed = Story.objects.listed()
+        stories = listed.with_teaser_fields()
         # The newest featured story leads; without one, the newest story. Both lookups
         # walk an index from the newest end, whatever the size of the archive.
         newest = list(stories.newest_first()[: HOME_LATEST_COUNT + 1])
@@ -72,7 +68,7 @@ class HomeView(SurrogateKeysMixin, TemplateView):
             latest = [story for story in newest if story.pk != lead.pk][:HOME_LATEST_COUNT]
             # Rank only the newest stories, so the home page costs the same with 100 or
             # 100,000 stories in the archive; a section silent for that long has no block.
-            recent = public.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
+            recent = listed.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
             per_section = (
                 stories.filter(pk__in=recent)
                 .latest_per_section(HOME_STORIES_PER_SECTION)
@@ -96,7 +92,7 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         shown = [context["lead"]] if context["lead"] else []
         shown += context["latest"]
         shown += [story for block in context["section_blocks"] for story in block["stories"]]
-        return {"home", *teaser_keys(shown)}
+        return {keys.HOME, *keys.teaser_keys(shown)}
 
 
 class BoundedCountPaginator(Paginator):
@@ -121,15 +117,13 @@ class PublicStoryListView(SurrogateKeysMixin, ListView):
     template_name = "articles/story_list.html"
 
     def get_queryset(self):
-        # A story in an inactive section answers 404, so lists must not link to it.
-        stories = Story.objects.published().filter(section__is_active=True)
-        return self.filter_stories(stories).for_teasers().newest_first()
+        return self.filter_stories(Story.objects.listed()).for_teasers().newest_first()
 
     def filter_stories(self, stories):
         raise NotImplementedError
 
     def get_surrogate_keys(self, context) -> set[str]:
-        return {*self.list_keys(), *teaser_keys(context["stories"])}
+        return {*self.list_keys(), *keys.teaser_keys(context["stories"])}
 
     def list_keys(self) -> set[str]:
         raise NotImplementedError
@@ -144,7 +138,7 @@ class SectionView(PublicStoryListView):
         return stories.in_section(self.section)
 
     def list_keys(self) -> set[str]:
-        return {f"section-{self.section.pk}", f"section-{self.section.pk}-stories"}
+        return {keys.section(self.section.pk), keys.section_stories(self.section.pk)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -163,24 +157,36 @@ class BylineView(PublicStoryListView):
         return stories.by_byline(self.byline)
 
     def list_keys(self) -> set[str]:
-        return {f"byline-{self.byline.pk}", f"byline-{self.byline.pk}-stories"}
+        return {keys.byline(self.byline.pk), keys.byline_stories(self.byline.pk)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(byline=self.byline, page_title=self.byline.name, **kwargs)
+
+
+def listed_tag_or_404(slug: str) -> Tag:
+    """A tag with at least one listed story; a tag only drafts use is as unknown as none."""
+    return get_object_or_404(
+        Tag.objects.filter(
+            pk__in=Story.tags.through.objects.filter(
+                content_object__in=Story.objects.listed()
+            ).values("tag_id")
+        ),
+        slug=slug,
+    )
 
 
 class TagView(PublicStoryListView):
     template_name = "articles/tag_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        self.tag = listed_tag_or_404(kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def filter_stories(self, stories):
         return stories.tagged(self.tag)
 
     def list_keys(self) -> set[str]:
-        return {f"tag-{self.tag.pk}", f"tag-{self.tag.pk}-stories"}
+        return {keys.tag(self.tag.pk), keys.tag_stories(self.tag.pk)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, page_title=self.tag.name, **kwargs)
@@ -196,7 +202,9 @@ class StoryDetailView(SurrogateKeysMixin, DetailView):
     context_object_name = "story"
 
     def get_queryset(self):
-        stories = Story.objects.all() if self.can_preview() else Story.objects.published()
+        # Previews show any story; readers only listed ones (a story in an inactive
+        # section is not found).
+        stories = Story.objects.all() if self.can_preview() else Story.objects.listed()
         # Bylines are loaded with the related stories' (story_page_context).
         return (
             stories.with_teaser_fields()
@@ -205,8 +213,7 @@ class StoryDetailView(SurrogateKeysMixin, DetailView):
         )
 
     def can_preview(self) -> bool:
-        user = self.request.user
-        return user.is_authenticated and user.is_staff and user.has_perm("articles.change_story")
+        return workflow.may_preview(self.request.user)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -214,8 +221,6 @@ class StoryDetailView(SurrogateKeysMixin, DetailView):
         if request.path != canonical:
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
-        if not self.object.section.is_active and not self.can_preview():
-            raise Http404("This story's section is not active.")
         response = self.render_to_response(self.get_context_data(object=self.object))
         if not self.object.is_public:
             add_never_cache_headers(response)
@@ -224,28 +229,21 @@ class StoryDetailView(SurrogateKeysMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**story_page_context(self.object), **kwargs)
 
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        # The comment form disappears when comments close by themselves: no cached copy
-        # of the page may outlive that moment (articles.caching).
-        response.cache_expires_at = context.get("comments_close_at")
-        return response
-
     def get_surrogate_keys(self, context) -> set[str]:
         story = context["story"]
         return {
             # Its related stories come from its section's list.
-            f"section-{story.section_id}-stories",
-            *teaser_keys([story, *context["related_stories"]]),
-            *(f"tag-{tag.pk}" for tag in story.tags.all()),
-            *(f"section-{section.pk}" for section in story.secondary_sections.all()),
+            keys.section_stories(story.section_id),
+            *keys.teaser_keys([story, *context["related_stories"]]),
+            *(keys.tag(tag.pk) for tag in story.tags.all()),
+            *(keys.section(section.pk) for section in story.secondary_sections.all()),
         }
 
 
 def story_page_context(story: Story) -> dict:
     """What the story template needs besides the story; shared with the previews."""
     related = list(
-        Story.objects.published()
+        Story.objects.listed()
         .filter(section_id=story.section_id)
         .exclude(pk=story.pk)
         .with_teaser_fields()
@@ -258,33 +256,7 @@ def story_page_context(story: Story) -> dict:
         "related_stories": related,
         "section": story.section,
         "page_title": story.headline,
-        # Approved comments (one query, none when the count is 0) and the form while open.
-        **comments_context(story),
     }
-
-
-def render_preview(request, story: Story, *, shared: bool = False):
-    """The story page exactly as readers will see it, never cached and never indexed."""
-    context = story_page_context(story)
-    context.update(is_preview=True, is_shared_preview=shared)
-    response = TemplateResponse(request, "articles/story_detail.html", context)
-    add_never_cache_headers(response)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-class SharedPreviewView(View):
-    """A reviewer without an account sees the revision a signed link was made for.
-
-    Tampered, expired and revoked links are 404s, and so is every link while the story
-    is under embargo. Nothing here touches the admin or the reader's session.
-    """
-
-    def get(self, request, signed: str):
-        link = PreviewLink.from_signed(signed)
-        if link is None or link.story.is_embargoed:
-            raise Http404("This preview link is not valid.")
-        return render_preview(request, snapshot(link.version), shared=True)
 
 
 class CorrectionListView(SurrogateKeysMixin, ListView):
@@ -306,4 +278,4 @@ class CorrectionListView(SurrogateKeysMixin, ListView):
         return super().get_context_data(page_title="Corrections and clarifications", **kwargs)
 
     def get_surrogate_keys(self, context) -> set[str]:
-        return {"corrections", *(f"story-{c.story_id}" for c in context["corrections"])}
+        return {keys.CORRECTIONS, *(keys.story(c.story_id) for c in context["corrections"])}

@@ -1,5 +1,5 @@
 """Sitemaps: an index over stories (paged), sections, bylines and tags, and a Google News
-sitemap of the last two days. Public stories only, through `Story.objects.published()`.
+sitemap of the last two days. Listed stories only, through `Story.objects.listed()`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from .caching import set_surrogate_keys
-from .models import Byline, Section, Story
+from articles.caching import keys
+from articles.models import Byline, Section, Story
+
 from .seo import absolute_url
-
-
-def public_stories():
-    return Story.objects.published().filter(section__is_active=True)
 
 
 class NewsroomSitemap(Sitemap):
@@ -43,11 +40,11 @@ class StorySitemap(NewsroomSitemap):
     changefreq = "never"
 
     def items(self):
-        return public_stories().select_related("section").order_by("-published_at", "-pk")
+        return Story.objects.listed().select_related("section").order_by("-published_at", "-pk")
 
     def lastmod(self, story: Story):
         # Only material updates move it: fixing a typo is not news to a crawler.
-        return story.materially_updated_at if story.shows_update else story.published_at
+        return story.last_modified
 
 
 class SectionSitemap(NewsroomSitemap):
@@ -107,14 +104,14 @@ class TagSitemap(NewsroomSitemap):
 
 
 def _public_filter(prefix: str) -> Q:
-    """Only public stories, seen through a relation (for aggregates): `published()` itself."""
-    return Q(**{f"{prefix}in": public_stories()})
+    """Only listed stories, seen through a relation (for aggregates): `listed()` itself."""
+    return Q(**{f"{prefix}in": Story.objects.listed()})
 
 
 def keyed_sitemap(request, **kwargs):
     """Django's sitemap view, with the Surrogate-Key header the page cache needs."""
     response = sitemap_views.sitemap(request, **kwargs)
-    return set_surrogate_keys(response, {"sitemaps"})
+    return keys.set_surrogate_keys(response, {keys.SITEMAPS})
 
 
 SITEMAPS = {
@@ -138,13 +135,13 @@ def sitemap_index(request):
     response = TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
-    return set_surrogate_keys(response, {"sitemaps"})
+    return keys.set_surrogate_keys(response, {keys.SITEMAPS})
 
 
 def news_sitemap(request):
     """Google News sitemap: stories published in the last two days (at most 1,000)."""
     stories = (
-        public_stories()
+        Story.objects.listed()
         .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
         .select_related("section")
         .order_by("-published_at")[:1000]
@@ -163,7 +160,7 @@ def news_sitemap(request):
         "sitemaps/news.xml", {"entries": entries, "language": language, "name": name}
     )
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
-    return set_surrogate_keys(response, {"sitemaps"})
+    return keys.set_surrogate_keys(response, {keys.SITEMAPS})
 
 
 def robots_txt(request):
@@ -174,6 +171,6 @@ def robots_txt(request):
             "news_sitemap": absolute_url(reverse("news-sitemap")),
         },
     )
-    return set_surrogate_keys(
-        HttpResponse(body, content_type="text/plain; charset=utf-8"), {"robots"}
+    return keys.set_surrogate_keys(
+        HttpResponse(body, content_type="text/plain; charset=utf-8"), {keys.ROBOTS}
     )

@@ -1,4 +1,4 @@
-"""Caching anonymous public pages, and invalidating exactly the pages a change affects.
+"""The shared page cache: anonymous public pages served from the cache while fresh.
 
 Every public response names what it shows in a `Surrogate-Key` header: `story-12`,
 `section-3`, `byline-7`, `tag-4` for the things whose words appear on it, and
@@ -20,130 +20,24 @@ past the next moment a story becomes public.
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
 import time
-import urllib.request
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
-from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+from .purging import NEXT_CHANGE_KEY, PURGED_PREFIX
 
 PAGE_PREFIX = "newsroom:page:"
-PURGED_PREFIX = "newsroom:purged:"
-NEXT_CHANGE_KEY = "newsroom:next-public-change"
 # Paths never cached: staff screens, previews, forms, and search (endless combinations).
 UNCACHED_PREFIXES = ("/admin/", "/newsdesk/", "/preview/", "/comments/", "/search/")
 # Headers copied into the cache with the page (cookies never are).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Surrogate-Key", "X-Robots-Tag")
-
-
-# Keys --------------------------------------------------------------------------------------
-
-
-def teaser_keys(stories: Iterable) -> set[str]:
-    """Keys for stories shown on a page: each story, its section and its bylines."""
-    keys: set[str] = set()
-    for story in stories:
-        keys.add(f"story-{story.pk}")
-        keys.add(f"section-{story.section_id}")
-        keys.update(f"byline-{credit.byline_id}" for credit in story.credited_bylines)
-    return keys
-
-
-def set_surrogate_keys(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:
-    # Every page shows the section navigation.
-    response["Surrogate-Key"] = " ".join(sorted({*keys, "sections"}))
-    return response
-
-
-def story_change_keys(story) -> set[str]:
-    """What to purge when a story changes: its pages and every list it is or was on."""
-    keys = {f"story-{story.pk}", "home", "feeds", "sitemaps", "archive", "corrections"}
-    if story.section_id:
-        keys.add(f"section-{story.section_id}-stories")
-    loaded = getattr(story, "_loaded_address", None)
-    if loaded and loaded[1]:
-        keys.add(f"section-{loaded[1]}-stories")
-    if story.pk:
-        keys.update(
-            f"section-{pk}-stories"
-            for pk in story.secondary_sections.through.objects.filter(
-                story_id=story.pk
-            ).values_list("section_id", flat=True)
-        )
-        keys.update(
-            f"byline-{pk}-stories" for pk in story.story_bylines.values_list("byline_id", flat=True)
-        )
-        keys.update(
-            f"tag-{pk}-stories" for pk in story.tagged_items.values_list("tag_id", flat=True)
-        )
-    return keys
-
-
-# Purging -----------------------------------------------------------------------------------
-
-
-class AppCachePurger:
-    """Forget pages in the app's cache: mark each key as purged now."""
-
-    def purge(self, keys: set[str]) -> None:
-        now = time.time()
-        # Kept well past the longest page lifetime, so no page outlives its marker.
-        lifetime = max(settings.NEWSROOM_PAGE_CACHE_SECONDS * 4, 3600)
-        cache.set_many({PURGED_PREFIX + key: now for key in keys}, timeout=lifetime)
-        cache.delete(NEXT_CHANGE_KEY)
-
-
-class VarnishPurger:
-    """Ask each Varnish in VARNISH_PURGE_URLS to ban the keys (xkey, see deploy/varnish)."""
-
-    def purge(self, keys: set[str]) -> None:
-        for url in settings.VARNISH_PURGE_URLS:
-            request = urllib.request.Request(  # noqa: S310 -- operator-configured URL
-                url, method="PURGE", headers={"xkey-purge": " ".join(sorted(keys))}
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=2):  # noqa: S310
-                    pass
-            except OSError as error:
-                # A cache that cannot be reached must not break publishing; pages there
-                # expire on their own within NEWSROOM_PAGE_CACHE_SECONDS.
-                logger.warning("Varnish purge at %s failed: %s", url, error)
-
-
-def purgers():
-    return [import_string(path)() for path in settings.NEWSROOM_PURGERS]
-
-
-def purge(keys: Iterable[str]) -> None:
-    """Purge `keys` everywhere, once the current transaction has committed.
-
-    The app's cache is also purged at once: inside a transaction that never commits on
-    its own (a test case, a long import), readers of the same connection see the change
-    immediately. Purging again after the commit closes the window in which another
-    process could cache a page rendered from the data as it was before the commit.
-    """
-    keys = set(keys)
-    if not keys:
-        return
-    if transaction.get_connection().in_atomic_block:
-        AppCachePurger().purge(keys)
-
-    def run() -> None:
-        for purger in purgers():
-            purger.purge(keys)
-
-    transaction.on_commit(run)
 
 
 # Lifetimes ---------------------------------------------------------------------------------
@@ -154,7 +48,7 @@ def next_public_change():
     cached = cache.get(NEXT_CHANGE_KEY)
     if cached is not None:
         return cached or None
-    from .models import Story  # the models import this module's signals
+    from articles.models import Story
 
     now = timezone.now()
     scheduled = Story.objects.scheduled().aggregate(at=Min("published_at"))["at"]
@@ -186,6 +80,15 @@ def page_lifetime() -> tuple[int, bool]:
 # The middleware ----------------------------------------------------------------------------
 
 
+def expire_page_at(request, moment) -> None:
+    """Say that the page being rendered changes by itself at `moment` (comments closing):
+    no cached copy of it, here or downstream, may outlive that moment."""
+    if moment is None:
+        return
+    current = getattr(request, "_page_expires_at", None)
+    request._page_expires_at = moment if current is None else min(current, moment)
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the shared cache; mark what may be cached.
 
@@ -209,7 +112,7 @@ class PublicPageCacheMiddleware:
         rendered_at = time.time()
         response = self.get_response(request)
         if self.may_store(response):
-            self.store(key, response, rendered_at)
+            self.store(key, response, rendered_at, getattr(request, "_page_expires_at", None))
         return response
 
     def may_use_cache(self, request) -> bool:
@@ -235,10 +138,9 @@ class PublicPageCacheMiddleware:
         purged = cache.get_many([PURGED_PREFIX + key for key in entry["keys"]])
         return all(moment < entry["rendered_at"] for moment in purged.values())
 
-    def store(self, key: str, response, rendered_at: float) -> None:
+    def store(self, key: str, response, rendered_at: float, expires_at=None) -> None:
         lifetime, scheduled = page_lifetime()
         # A page that changes by itself at a known time (comments closing) says when.
-        expires_at = getattr(response, "cache_expires_at", None)
         if expires_at is not None:
             until = math.floor((expires_at - timezone.now()).total_seconds())
             if until < lifetime:

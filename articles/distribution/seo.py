@@ -59,9 +59,7 @@ def news_article_data(story) -> dict:
         "headline": story.headline[:110],
         "description": story.teaser_text(),
         "datePublished": iso(story.published_at),
-        "dateModified": iso(
-            story.materially_updated_at if story.shows_update else story.published_at
-        ),
+        "dateModified": iso(story.last_modified),
         "author": [
             {
                 "@type": "Organization" if credit.byline.is_organization else "Person",

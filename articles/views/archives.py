@@ -2,9 +2,9 @@
 
 Django's generic date views do the date arithmetic in the site's time zone (USE_TZ and
 TIME_ZONE), so a story published at 23:30 local time on the 1st is in the 1st's archive,
-whatever the date in UTC. Like every public page, they start from
-`Story.objects.published()`; `allow_future = False` adds nothing to that rule, but keeps
-"next" links from pointing at days that have not happened yet.
+whatever the date in UTC. Like every list, they start from `Story.objects.listed()`;
+`allow_future = False` adds nothing to that rule, but keeps "next" links from pointing
+at days that have not happened yet.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
-from .caching import teaser_keys
-from .models import Story
-from .views import SurrogateKeysMixin
+from articles.caching import keys
+from articles.models import Story
+
+from .public import SurrogateKeysMixin
 
 
 class StoryArchiveMixin(SurrogateKeysMixin):
@@ -32,12 +33,7 @@ class StoryArchiveMixin(SurrogateKeysMixin):
     def get_queryset(self):
         # Previous/next links only need dates, so teaser data is added for the listing
         # alone (get_dated_queryset), not for each of those one-row lookups.
-        return (
-            Story.objects.published()
-            # A story in an inactive section answers 404, so lists must not link to it.
-            .filter(section__is_active=True)
-            .newest_first()
-        )
+        return Story.objects.listed().newest_first()
 
     def get_dated_queryset(self, **lookup):
         return super().get_dated_queryset(**lookup).for_teasers()
@@ -45,7 +41,8 @@ class StoryArchiveMixin(SurrogateKeysMixin):
     def get_surrogate_keys(self, context) -> set[str]:
         # Any story change purges "archive"; teasers add their bylines' and sections' keys.
         shown = context.get("stories") or []
-        return {"archive", *(teaser_keys(shown) if shown and hasattr(shown[0], "pk") else ())}
+        teasers = keys.teaser_keys(shown) if shown and hasattr(shown[0], "pk") else ()
+        return {keys.ARCHIVE, *teasers}
 
 
 class YearArchive(StoryArchiveMixin, YearArchiveView):

@@ -1,0 +1,108 @@
+"""The desk's forms: the story form (with its stale-edit check) and each workflow step's form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from articles import workflow
+from articles.models import Correction, Story
+from articles.revisions import compare, snapshot, story_versions, version_with_edit_version
+
+
+class StoryAdminForm(forms.ModelForm):
+    material_change = forms.BooleanField(
+        required=False,
+        label="This edit is a material change",
+        help_text=(
+            "Tick for changes readers should know about: the story then shows "
+            "“Updated” with the time of this save. Leave it for typo fixes."
+        ),
+    )
+    loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A link typed without a scheme is taken as https (Django 6's default).
+    source_url = forms.URLField(label="Source link", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Story
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose what is shown
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned = super().clean()
+        story = self.instance
+        if story.pk:
+            # Lock the row until this save commits, so two saves cannot both pass the check.
+            current = Story.objects.select_for_update().get(pk=story.pk)
+            loaded = cleaned.get("loaded_version")
+            if loaded is not None and loaded != current.edit_version:
+                raise forms.ValidationError(stale_edit_message(current, loaded))
+        return cleaned
+
+
+def stale_edit_message(current: Story, loaded_version: int) -> str:
+    """Explain a refused save: who saved since the form was opened, and what they changed."""
+    latest = story_versions(current).first()
+    who = latest.revision.user if latest and latest.revision.user else "someone"
+    when = timezone.localtime(latest.revision.date_created if latest else current.updated_at)
+    loaded = version_with_edit_version(current, loaded_version)
+    changes = compare(snapshot(loaded), current) if loaded else []
+    changed = "; ".join(
+        f"{change.label}: “{Truncator(change.new).chars(80)}”" for change in changes
+    )
+    return (
+        f"Not saved: {who} saved this story at {when:%H:%M on %B %-d}, after you opened it. "
+        + (f"They changed {changed}. " if changed else "")
+        + "Copy your changes, reload the story, and apply them again."
+    )
+
+
+class StepForm(forms.Form):
+    """What one workflow step asks for, built from its row in `articles.workflow`.
+
+    A required note is checked by the step itself (its row says why it is refused), so
+    the form only marks it required for the browser.
+    """
+
+    def __init__(self, step: workflow.Step, *args, initial_time=None, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"step-{step.name}-%s")
+        super().__init__(*args, **kwargs)
+        self.step = step
+        if step.note:
+            attrs = {"rows": 2, **({"required": True} if step.needs_note else {})}
+            self.fields["note"] = forms.CharField(
+                label=step.note_label, required=False, strip=True,
+                widget=forms.Textarea(attrs=attrs),
+            )  # fmt: skip
+        if step.takes_time:
+            self.fields["at"] = forms.DateTimeField(
+                label=f"Goes live at ({timezone.get_current_timezone_name()})",
+                initial=initial_time,
+                widget=forms.DateTimeInput(
+                    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+                ),
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+                error_messages={"required": "Choose the time it should go live."},
+            )
+        for name in step.fields:
+            self.fields[name] = STEP_FIELDS[name]()
+
+    def step_arguments(self) -> dict:
+        """Keyword arguments for the step's model method (besides `by`)."""
+        return dict(self.cleaned_data)
+
+
+# Fields a step can ask for besides its note and time (a row's `fields`).
+STEP_FIELDS = {
+    "kind": lambda: forms.ChoiceField(
+        label="Kind", choices=Correction.Kind.choices, initial=Correction.Kind.CORRECTION
+    ),
+    "material": lambda: forms.BooleanField(
+        label="Material change (moves the visible “Updated” time)", required=False
+    ),
+}

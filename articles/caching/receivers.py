@@ -1,0 +1,96 @@
+"""Signal receivers. They only purge caches: no business logic runs on a save.
+
+One change, one purge: every purge in a transaction joins one batch (see purging.py),
+and a workflow step needs no receiver of its own because the step saves the story.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from taggit.models import Tag
+
+from articles.models import Byline, Correction, Section, Story, StoryByline, StoryTag
+
+from . import keys
+from .purging import purge
+
+
+@receiver(post_save, sender=Story)
+def story_saved(sender, instance: Story, **kwargs) -> None:
+    purge(keys.story_change_keys(instance))
+
+
+@receiver(pre_delete, sender=Story)
+def story_deleting(sender, instance: Story, **kwargs) -> None:
+    # The story's secondary sections, bylines and tags are deleted with it: read the
+    # lists it is on while the rows are still there.
+    instance._purge_on_delete = keys.story_change_keys(instance)
+
+
+@receiver(post_delete, sender=Story)
+def story_deleted(sender, instance: Story, **kwargs) -> None:
+    purge(getattr(instance, "_purge_on_delete", None) or keys.story_change_keys(instance))
+
+
+@receiver(m2m_changed, sender=Story.secondary_sections.through)
+def secondary_sections_changed(sender, instance, pk_set=None, **kwargs) -> None:
+    if isinstance(instance, Story):
+        purge(
+            {
+                *keys.story_change_keys(instance),
+                *(keys.section_stories(pk) for pk in pk_set or ()),
+            }
+        )
+
+
+@receiver([post_save, post_delete], sender=StoryByline)
+def credit_changed(sender, instance: StoryByline, **kwargs) -> None:
+    purge(
+        {
+            keys.story(instance.story_id),
+            keys.byline_stories(instance.byline_id),
+            keys.HOME,
+            keys.FEEDS,
+        }
+    )
+
+
+@receiver([post_save, post_delete], sender=StoryTag)
+def story_tag_changed(sender, instance: StoryTag, **kwargs) -> None:
+    purge({keys.story(instance.content_object_id), keys.tag_stories(instance.tag_id)})
+
+
+@receiver([post_save, post_delete], sender=Correction)
+def correction_changed(sender, instance: Correction, **kwargs) -> None:
+    purge({keys.story(instance.story_id), keys.CORRECTIONS, keys.FEEDS, keys.SITEMAPS})
+
+
+@receiver([post_save, post_delete], sender=Section)
+def section_changed(sender, instance: Section, **kwargs) -> None:
+    # Every page shows the navigation.
+    purge(
+        {
+            keys.section(instance.pk),
+            keys.section_stories(instance.pk),
+            keys.SECTIONS,
+            keys.SITEMAPS,
+        }
+    )
+
+
+@receiver([post_save, post_delete], sender=Byline)
+def byline_changed(sender, instance: Byline, **kwargs) -> None:
+    purge(
+        {
+            keys.byline(instance.pk),
+            keys.byline_stories(instance.pk),
+            keys.FEEDS,
+            keys.SITEMAPS,
+        }
+    )
+
+
+@receiver([post_save, post_delete], sender=Tag)
+def tag_changed(sender, instance: Tag, **kwargs) -> None:
+    purge({keys.tag(instance.pk), keys.tag_stories(instance.pk), keys.FEEDS, keys.SITEMAPS})

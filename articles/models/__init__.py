@@ -1,0 +1,54 @@
+"""The newsroom's data model, one module per concept.
+
+- `sections`: Section and Byline, where a story is filed and who is credited;
+- `stories`: Story and its queryset (the one definition of public and listed),
+  StoryByline and StoryTag;
+- `workflow`: the steps a story takes (the core behind `submit()`, `publish()`, …),
+  StoryLogEntry and the workflow errors; the vocabulary is in `articles.workflow`;
+- `addresses`: reserved slugs, slug uniquing and StoryRedirect (slug history);
+- `desk`: Correction, EditLock and PreviewLink.
+
+Everything is importable from `articles.models`, as before the split.
+"""
+
+from .addresses import (
+    RESERVED_SECTION_SLUGS,
+    StoryRedirect,
+    unique_slug,
+    unique_story_slug,
+    validate_section_slug,
+)
+
+# now_to_the_second: migration 0006 names it here.
+from .desk import Correction, EditLock, PreviewLink, now_to_the_second
+from .sections import Byline, Section
+from .stories import Story, StoryByline, StoryTag, add_teaser_annotation, credits_prefetch
+from .workflow import (
+    StoryLogEntry,
+    WorkflowError,
+    WorkflowPermissionError,
+    WorkflowStateError,
+)
+
+__all__ = [
+    "RESERVED_SECTION_SLUGS",
+    "Byline",
+    "Correction",
+    "EditLock",
+    "PreviewLink",
+    "Section",
+    "Story",
+    "StoryByline",
+    "StoryLogEntry",
+    "StoryRedirect",
+    "StoryTag",
+    "WorkflowError",
+    "WorkflowPermissionError",
+    "WorkflowStateError",
+    "add_teaser_annotation",
+    "credits_prefetch",
+    "now_to_the_second",
+    "unique_slug",
+    "unique_story_slug",
+    "validate_section_slug",
+]

@@ -1,0 +1,500 @@
+"""Stories, their queryset, their bylines and their tags.
+
+A story is public when its status is Published, its publication time has passed and no
+embargo holds it: `StoryQuerySet.published()`, the one definition. A story is *listed*
+when it is public and its section is active: `listed()`, composed from `published()`,
+is where every list, feed, sitemap, archive, search and redirect starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models, transaction
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django_prose_editor.fields import ProseEditorField
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFill
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles import workflow
+from articles.html import BODY_EDITOR_EXTENSIONS, clean_html
+from articles.images import (
+    IMAGE_EXTENSIONS,
+    LEAD_IMAGE_WIDTHS,
+    PAGE_IMAGE_WIDTH,
+    SOCIAL_IMAGE_WIDTH,
+    TEASER_SIZE,
+    lead_rendition,
+    rendition_url,
+    validate_image_file,
+)
+
+from .addresses import AddressHistory
+from .sections import Byline, Section
+from .workflow import Workflow
+
+# What other apps add to every teaser, by name: the comments app adds the approved-comment
+# count. They register here (in their AppConfig.ready()), so this app imports none of them.
+TEASER_ANNOTATIONS: dict[str, Callable[[], models.Expression]] = {}
+
+
+def add_teaser_annotation(name: str, expression: Callable[[], models.Expression]) -> None:
+    TEASER_ANNOTATIONS[name] = expression
+
+
+def credits_prefetch() -> Prefetch:
+    """Bylines in order with their roles: one query for any number of stories."""
+    return Prefetch(
+        "story_bylines",
+        queryset=StoryByline.objects.select_related("byline").order_by("position", "pk"),
+    )
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """Stories a reader may see: status Published, publication time and embargo passed."""
+        now = timezone.now()
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now).exclude(
+            embargo_until__gt=now
+        )
+
+    def listed(self):
+        """Public stories in an active section: what lists, feeds and redirects may show.
+
+        A story in an inactive section answers 404, so nothing may link to it.
+        """
+        return self.published().filter(section__is_active=True)
+
+    def scheduled(self):
+        """Published stories whose publication time is still ahead."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def with_teaser_fields(self):
+        """The section, and what other apps add to teasers, in the same query."""
+        extra = {name: make() for name, make in TEASER_ANNOTATIONS.items()}
+        return self.annotate(**extra).select_related("section")
+
+    def for_teasers(self):
+        """Everything a teaser shows, in a fixed number of queries."""
+        return self.with_teaser_fields().prefetch_related(credits_prefetch())
+
+    def in_section(self, section):
+        """Stories whose home is `section`, or that list it as a secondary section."""
+        # Two index lookups OR-ed together; a JOIN through the secondary sections with an
+        # OR would read the whole table.
+        secondary = Story.secondary_sections.through.objects.filter(section=section)
+        return self.filter(Q(section=section) | Q(pk__in=secondary.values("story_id")))
+
+    def by_byline(self, byline):
+        return self.filter(pk__in=StoryByline.objects.filter(byline=byline).values("story_id"))
+
+    def tagged(self, tag):
+        return self.filter(pk__in=StoryTag.objects.filter(tag=tag).values("content_object_id"))
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def latest_per_section(self, per_section: int):
+        """The newest `per_section` stories of every section, in one query."""
+        return self.alias(
+            rank_in_section=models.Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        ).filter(rank_in_section__lte=per_section)
+
+
+class StoryTag(TaggedItemBase):
+    """Links a story to a tag (django-taggit's Tag; case-insensitive, see settings)."""
+
+    content_object = models.ForeignKey(
+        "Story", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_story_tag")
+        ]
+
+
+class Story(AddressHistory, Workflow, models.Model):
+    Status = workflow.Status
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        OPINION = "opinion", "Opinion"
+        PRESS_RELEASE = "press_release", "Press release"
+        SPONSORED = "sponsored", "Sponsored"
+
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        help_text="The last part of the story's address. Keep it short and readable.",
+    )
+    dek = models.TextField(
+        "dek",
+        max_length=600,
+        blank=True,
+        help_text="The teaser text under the headline on index pages (plain text).",
+    )
+    body = ProseEditorField(
+        blank=True,
+        config={"extensions": BODY_EDITOR_EXTENSIONS},
+        sanitize=clean_html,
+        help_text="The story. Stored through an allow-list sanitiser.",
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="stories", help_text="The home section."
+    )
+    secondary_sections = models.ManyToManyField(
+        Section,
+        blank=True,
+        related_name="secondary_stories",
+        help_text="Other sections that also list this story.",
+    )
+    bylines = models.ManyToManyField(Byline, through="StoryByline", related_name="stories")
+    source_name = models.CharField(
+        "source credit",
+        max_length=200,
+        blank=True,
+        help_text="For wire and press-release copy, e.g. Newswise.",
+    )
+    source_url = models.URLField("source link", blank=True)
+    lead_image = models.ImageField(
+        upload_to="stories/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_file],
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="Required with an image: what the picture shows, for readers who cannot see it.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    lead_image_thumbnail = ImageSpecField(
+        source="lead_image",
+        processors=[ResizeToFill(*TEASER_SIZE)],
+        format="JPEG",
+        options={"quality": 80},
+    )
+    # One field per width in LEAD_IMAGE_WIDTHS (the srcset reads them by name).
+    lead_image_480 = lead_rendition(480)
+    lead_image_800 = lead_rendition(800)
+    lead_image_1200 = lead_rendition(1200)
+    tags = TaggableManager(through=StoryTag, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text=(
+            "A story is public when it is Published and its publication time has passed. "
+            "A future time schedules it: it goes live then, with nothing else to do."
+        ),
+    )
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Featured stories lead the home page."
+    )
+    materially_updated_at = models.DateTimeField(
+        "updated (shown to readers)",
+        null=True,
+        blank=True,
+        help_text="The time of the last material change; readers see it as “Updated”.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_stories",
+        editable=False,
+    )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text=(
+            "Nobody can publish the story before this time, and nothing of it is public "
+            "until then (page, share links, feeds, sitemaps, search)."
+        ),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_stories",
+        limit_choices_to={"is_staff": True},
+        help_text="The staff member responsible for the story's next step.",
+    )
+    allow_comments = models.BooleanField(
+        "comments open",
+        default=True,
+        help_text=(
+            "Readers may comment while this is on, until comments close by themselves "
+            "NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS after publication."
+        ),
+    )
+    edit_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves; an edit based on an older count is refused.",
+    )
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("submit_story", "Can submit stories for review"),
+            ("edit_any_story", "Can edit any story, not only their own drafts"),
+            ("publish_story", "Can publish, schedule, unpublish and send back stories"),
+            ("correct_story", "Can add public corrections and notes to published stories"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="story_status_published"),
+            models.Index(fields=["section", "-published_at"], name="story_section_published"),
+            # The home page's lead: the newest featured story.
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(is_featured=True),
+                name="story_featured_published",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_story_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="lead_image_has_alt_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs) -> None:
+        # Sanitise here so every path (admin, shell, import) stores clean HTML.
+        self.body = clean_html(self.body)
+        # Publication times are kept to the second: that is what readers and schedules
+        # see, and HTML's datetime attribute allows at most three decimals anyway.
+        for field in ("published_at", "materially_updated_at", "embargo_until"):
+            moment = getattr(self, field)
+            if moment is not None:
+                setattr(self, field, moment.replace(microsecond=0))
+        self.edit_version = (self.edit_version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "edit_version", "updated_at"}
+        with transaction.atomic():
+            self._remember_old_address()
+            super().save(*args, **kwargs)
+        self._note_address()
+
+    def get_absolute_url(self) -> str:
+        date = timezone.localtime(self.url_date)
+        return reverse(
+            "articles:story",
+            kwargs={
+                "section": self.section.slug,
+                "year": date.year,
+                "month": f"{date.month:02d}",
+                "day": f"{date.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        story._note_address()
+        return story
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._note_address()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.lead_image and not self.lead_image_alt.strip():
+            errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            errors["published_at"] = "A published story needs a publication time."
+        if self.source_url and not self.source_name:
+            errors["source_name"] = "Name the source that the link points to."
+        if (
+            self.embargo_until
+            and self.status == self.Status.PUBLISHED
+            and self.published_at
+            and self.published_at < self.embargo_until
+        ):
+            errors["embargo_until"] = (
+                "This story is already published or scheduled before that time; "
+                "unpublish it first, or schedule it for after the embargo."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def url_date(self):
+        return self.published_at or self.created_at or timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and not (self.embargo_until and self.embargo_until > now)
+        )
+
+    @property
+    def is_embargoed(self) -> bool:
+        return bool(self.embargo_until and self.embargo_until > timezone.now())
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def shows_update(self) -> bool:
+        """True when a material update came after publication."""
+        return bool(
+            self.published_at
+            and self.materially_updated_at
+            and self.materially_updated_at > self.published_at
+        )
+
+    @property
+    def last_modified(self):
+        """When the story last changed for readers: its material update, else publication."""
+        return self.materially_updated_at if self.shows_update else self.published_at
+
+    @property
+    def credited_bylines(self) -> list[StoryByline]:
+        """Bylines in their order; uses the prefetch from `for_teasers()` when present."""
+        return list(self.story_bylines.all())
+
+    def byline_groups(self) -> list[tuple[str, list[Byline]]]:
+        """Credits grouped by role in order: [("By", [a, b]), ("Photos by", [c])]."""
+        groups: dict[str, list[Byline]] = {}
+        for credit in self.credited_bylines:
+            groups.setdefault(credit.get_role_display(), []).append(credit.byline)
+        return list(groups.items())
+
+    def teaser_text(self, words: int = 40) -> str:
+        """The dek, or the start of the body when there is none."""
+        if self.dek:
+            return self.dek
+        return Truncator(strip_tags(self.body)).words(words, truncate="…")
+
+    # Width and height of the teaser's picture, for the img element's attributes.
+    teaser_image_size = TEASER_SIZE
+
+    @cached_property
+    def teaser_image_url(self) -> str:
+        return rendition_url(self.lead_image_thumbnail) if self.lead_image else ""
+
+    @cached_property
+    def lead_image_url(self) -> str:
+        return rendition_url(self.lead_rendition(PAGE_IMAGE_WIDTH)) if self.lead_image else ""
+
+    @cached_property
+    def social_image_url(self) -> str:
+        return rendition_url(self.lead_rendition(SOCIAL_IMAGE_WIDTH)) if self.lead_image else ""
+
+    def lead_image_srcset(self) -> list[tuple[str, int]]:
+        """(url, width) pairs for a responsive srcset, never wider than the original."""
+        if not self.lead_image or not self.lead_image_width:
+            return []
+        pairs: list[tuple[str, int]] = []
+        for width in LEAD_IMAGE_WIDTHS:
+            actual = min(width, self.lead_image_width)
+            if pairs and pairs[-1][1] == actual:
+                break
+            url = rendition_url(self.lead_rendition(width))
+            if not url:
+                return []
+            pairs.append((url, actual))
+        return pairs
+
+    def lead_rendition(self, width: int):
+        """The rendition of the lead image `width` pixels wide (one of LEAD_IMAGE_WIDTHS)."""
+        return getattr(self, f"lead_image_{width}")
+
+    def lead_image_display_size(self, width: int = SOCIAL_IMAGE_WIDTH) -> tuple[int, int]:
+        """Width and height of the largest rendition, for the img element's attributes."""
+        if not self.lead_image_width or not self.lead_image_height:
+            return (0, 0)
+        shown = min(width, self.lead_image_width)
+        return (shown, round(self.lead_image_height * shown / self.lead_image_width))
+
+
+class StoryByline(models.Model):
+    """One credited contributor on a story, in order, with the role they played."""
+
+    class Role(models.TextChoices):
+        BY = "by", "By"
+        REPORTING = "reporting", "Reporting by"
+        ADDITIONAL = "additional", "Additional reporting by"
+        PHOTOS = "photos", "Photos by"
+        VIDEO = "video", "Video by"
+        GRAPHICS = "graphics", "Graphics by"
+        COMPILED = "compiled", "Compiled by"
+        EDITED = "edited", "Edited by"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_bylines")
+    byline = models.ForeignKey(Byline, on_delete=models.PROTECT, related_name="story_credits")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.BY)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "byline"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "byline", "role"], name="unique_story_byline_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.byline}"
+
+
+# Revisions keep the whole story: its fields (sections included), bylines in order and tags.
+reversion.register(StoryByline)
+reversion.register(StoryTag)
+reversion.register(Story, follow=["story_bylines", "tagged_items"])
