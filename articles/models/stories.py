@@ -13,35 +13,22 @@ from collections.abc import Callable
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
-from imagekit.models import ImageSpecField
-from pilkit.processors import ResizeToFill
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles import workflow
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_html
-from articles.images import (
-    IMAGE_EXTENSIONS,
-    LEAD_IMAGE_WIDTHS,
-    PAGE_IMAGE_WIDTH,
-    SOCIAL_IMAGE_WIDTH,
-    TEASER_SIZE,
-    lead_rendition,
-    rendition_url,
-    validate_image_file,
-)
 
 from .addresses import AddressHistory
+from .lead_image import LeadImage
 from .sections import Byline, Section
 from .workflow import Workflow
 
@@ -130,7 +117,7 @@ class StoryTag(TaggedItemBase):
         ]
 
 
-class Story(AddressHistory, Workflow, models.Model):
+class Story(AddressHistory, Workflow, LeadImage):
     Status = workflow.Status
 
     class Kind(models.TextChoices):
@@ -174,33 +161,6 @@ class Story(AddressHistory, Workflow, models.Model):
         help_text="For wire and press-release copy, e.g. Newswise.",
     )
     source_url = models.URLField("source link", blank=True)
-    lead_image = models.ImageField(
-        upload_to="stories/%Y/%m/",
-        blank=True,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_file],
-    )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_alt = models.CharField(
-        "alt text",
-        max_length=300,
-        blank=True,
-        help_text="Required with an image: what the picture shows, for readers who cannot see it.",
-    )
-    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
-    lead_image_thumbnail = ImageSpecField(
-        source="lead_image",
-        processors=[ResizeToFill(*TEASER_SIZE)],
-        format="JPEG",
-        options={"quality": 80},
-    )
-    # One field per width in LEAD_IMAGE_WIDTHS (the srcset reads them by name).
-    lead_image_480 = lead_rendition(480)
-    lead_image_800 = lead_rendition(800)
-    lead_image_1200 = lead_rendition(1200)
     tags = TaggableManager(through=StoryTag, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
     status = models.CharField(
@@ -420,47 +380,6 @@ class Story(AddressHistory, Workflow, models.Model):
         if self.dek:
             return self.dek
         return Truncator(strip_tags(self.body)).words(words, truncate="…")
-
-    # Width and height of the teaser's picture, for the img element's attributes.
-    teaser_image_size = TEASER_SIZE
-
-    @cached_property
-    def teaser_image_url(self) -> str:
-        return rendition_url(self.lead_image_thumbnail) if self.lead_image else ""
-
-    @cached_property
-    def lead_image_url(self) -> str:
-        return rendition_url(self.lead_rendition(PAGE_IMAGE_WIDTH)) if self.lead_image else ""
-
-    @cached_property
-    def social_image_url(self) -> str:
-        return rendition_url(self.lead_rendition(SOCIAL_IMAGE_WIDTH)) if self.lead_image else ""
-
-    def lead_image_srcset(self) -> list[tuple[str, int]]:
-        """(url, width) pairs for a responsive srcset, never wider than the original."""
-        if not self.lead_image or not self.lead_image_width:
-            return []
-        pairs: list[tuple[str, int]] = []
-        for width in LEAD_IMAGE_WIDTHS:
-            actual = min(width, self.lead_image_width)
-            if pairs and pairs[-1][1] == actual:
-                break
-            url = rendition_url(self.lead_rendition(width))
-            if not url:
-                return []
-            pairs.append((url, actual))
-        return pairs
-
-    def lead_rendition(self, width: int):
-        """The rendition of the lead image `width` pixels wide (one of LEAD_IMAGE_WIDTHS)."""
-        return getattr(self, f"lead_image_{width}")
-
-    def lead_image_display_size(self, width: int = SOCIAL_IMAGE_WIDTH) -> tuple[int, int]:
-        """Width and height of the largest rendition, for the img element's attributes."""
-        if not self.lead_image_width or not self.lead_image_height:
-            return (0, 0)
-        shown = min(width, self.lead_image_width)
-        return (shown, round(self.lead_image_height * shown / self.lead_image_width))
 
 
 class StoryByline(models.Model):

@@ -274,3 +274,81 @@ def test_story_in_inactive_section_is_not_listed_anywhere(client, inactive_world
         response = client.get(url)
         assert response.status_code == 200
         assert story.get_absolute_url() not in response.content.decode(), url
+
+
+# Corrections, redirects and deleted stories: no list or redirect leads to a 404.
+
+
+def test_corrections_page_skips_stories_in_inactive_sections(client, inactive_world):
+    story = inactive_world["story"]
+    story.corrections.create(kind="correction", text="The bridge opened in 1931.")
+    html = client.get(reverse("articles:corrections")).content.decode()
+    assert "The bridge opened in 1931." not in html
+    assert story.get_absolute_url() not in html
+
+
+def test_corrections_page_skips_hidden_stories(client, world):
+    for story in world["hidden"].values():
+        story.corrections.create(kind="correction", text=f"Fixed in {story.headline}.")
+    world["public"].corrections.create(kind="correction", text="Fixed in the public one.")
+    html = client.get(reverse("articles:corrections")).content.decode()
+    assert "Fixed in the public one." in html
+    for story in world["hidden"].values():
+        assert f"Fixed in {story.headline}." not in html
+
+
+@pytest.mark.parametrize("middleware", ["story redirect", "wordpress"])
+def test_old_address_of_story_in_inactive_section_is_404_not_a_redirect(
+    client, inactive_world, middleware
+):
+    """Both redirect middlewares send readers only to pages that answer 200."""
+    from articles.models import StoryRedirect
+
+    story = inactive_world["story"]
+    # The WordPress middleware also tries the path with doubled slashes collapsed.
+    old = "/old-address/" if middleware == "story redirect" else "/old-address//"
+    StoryRedirect.objects.create(old_path="/old-address/", story=story)
+    response = client.get(old)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("kind", HIDDEN_KINDS)
+def test_old_address_of_hidden_story_is_404(client, world, kind):
+    from articles.models import StoryRedirect
+
+    StoryRedirect.objects.create(old_path=f"/old/{kind}/", story=world["hidden"][kind])
+    assert client.get(f"/old/{kind}/").status_code == 404
+
+
+def test_every_redirect_lands_on_a_page_that_answers_200(client, world, inactive_world):
+    from articles.models import StoryRedirect
+
+    StoryRedirect.objects.create(old_path="/old/public/", story=world["public"])
+    for story in [*world["hidden"].values(), inactive_world["story"]]:
+        StoryRedirect.objects.create(old_path=f"/old/{story.pk}/", story=story)
+    for redirect in StoryRedirect.objects.all():
+        response = client.get(redirect.old_path)
+        if response.status_code == 301:
+            assert client.get(response["Location"]).status_code == 200, redirect.old_path
+        else:
+            assert response.status_code == 404, redirect.old_path
+
+
+def test_deleted_story_disappears_everywhere(client, world):
+    from articles.models import StoryRedirect
+
+    public = world["public"]
+    url = public.get_absolute_url()
+    StoryRedirect.objects.create(old_path="/old/deleted/", story=public)
+    public.corrections.create(kind="correction", text="A deleted story's correction.")
+    for page in world["list_urls"].values():
+        client.get(page)  # warm the page cache
+    public.delete()
+    assert client.get(url).status_code == 404
+    assert client.get("/old/deleted/").status_code == 404
+    assert "A deleted story" not in client.get(reverse("articles:corrections")).content.decode()
+    for name, page in world["list_urls"].items():
+        if name in {"story", "tag"}:  # its own page; its tag now has no listed story
+            assert client.get(page).status_code == 404, name
+            continue
+        assert "Public river story" not in client.get(page).content.decode(), name
