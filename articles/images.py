@@ -45,8 +45,38 @@ def lead_rendition(width: int) -> ImageSpecField:
     )
 
 
+# The most elongated picture the site shows: a longer strip has no sensible teaser crop
+# (and cropping it would first blow it up to hundreds of millions of pixels).
+MAX_ASPECT_RATIO = 10
+
+
+def check_rendition_sizes(width: int, height: int) -> None:
+    """Refuse a picture some rendition of which would be under one pixel, or a strip."""
+    narrowest = min(LEAD_IMAGE_WIDTHS)
+    if width > narrowest and round(height * narrowest / width) < 1:
+        raise ValidationError(
+            "This image is %(width)s × %(height)s pixels: too thin to show (its smallest "
+            "version would be less than one pixel high). Crop it or export it taller.",
+            code="too_thin",
+            params={"width": width, "height": height},
+        )
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ValidationError(
+            "This image is %(width)s × %(height)s pixels: more than %(ratio)s times as long "
+            "as it is wide, too narrow a strip to show. Crop it closer to a photo's shape.",
+            code="too_narrow",
+            params={"width": width, "height": height, "ratio": MAX_ASPECT_RATIO},
+        )
+
+
 def validate_image_file(file) -> None:
-    """Raise ValidationError unless `file` is a safe, complete JPEG, PNG, GIF or WebP."""
+    """Raise ValidationError unless `file` is a safe, complete JPEG, PNG, GIF or WebP.
+
+    A file already in storage was checked when it was uploaded: re-saving a story or a
+    byline that has one does not open it again (its stored file object may be closed).
+    """
+    if getattr(file, "_committed", False):
+        return
     max_bytes = settings.NEWSROOM_MAX_IMAGE_BYTES
     max_pixels = settings.NEWSROOM_MAX_IMAGE_PIXELS
     size = getattr(file, "size", None)
@@ -81,6 +111,7 @@ def validate_image_file(file) -> None:
                             "limit": f"{max_pixels:,}",
                         },
                     )
+                check_rendition_sizes(width, height)
                 # Decoding every pixel finds truncated and corrupt files, which the
                 # header alone does not reveal.
                 image.load()

@@ -190,6 +190,22 @@ def test_admin_refuses_an_image_with_too_many_pixels(editor_client, settings, me
     assert not stored_files(media_root)
 
 
+@pytest.mark.parametrize(
+    "size, expected",
+    [((3000, 2), "too thin to show"), ((2, 3000), "too narrow a strip"), ((2000, 150), "strip")],
+    ids=["wide strip", "tall strip", "banner"],
+)
+def test_admin_refuses_a_strip_its_renditions_could_not_show(
+    editor_client, media_root, size, expected
+):
+    """A 3000 × 2 strip would make a rendition less than a pixel high: refused at upload."""
+    response = post_story_with_image(editor_client, make_image_file(*size))
+    errors = lead_image_errors(response)
+    assert any(expected in error for error in errors), errors
+    assert not Story.objects.exists()
+    assert not stored_files(media_root), "nothing of a refused upload is kept"
+
+
 def test_admin_refuses_a_file_over_the_size_limit(editor_client, settings, media_root):
     upload = make_image_file(300, 300, "PNG")
     settings.NEWSROOM_MAX_IMAGE_BYTES = 1000
