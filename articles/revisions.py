@@ -11,11 +11,11 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.utils.html import strip_tags
 from reversion.models import Version
 from taggit.models import Tag
 
 from .models import Byline, Section, Story, StoryByline, StoryTag, WorkflowStateError
+from .text import html_to_text
 
 # Fields a restore never changes: status and timing move only through workflow steps.
 WORKFLOW_FIELDS = (
@@ -86,7 +86,8 @@ def _comparable(story: Story) -> dict[str, str]:
         "headline": story.headline,
         "slug": story.slug,
         "dek": story.dek,
-        "body_text": re.sub(r"\s+", " ", strip_tags(story.body.replace("</p>", "</p>\n"))),
+        # Computed, not read from the field: revisions older than the field lack it.
+        "body_text": html_to_text(story.body),
         "section": str(story.section),
         "secondary_sections": ", ".join(s.name for s in story.secondary_sections.all()),
         "bylines": "; ".join(
@@ -102,6 +103,9 @@ def _comparable(story: Story) -> dict[str, str]:
     }
 
 
+_WORDS = re.compile(r"\n|[^\s]+")
+
+
 @dataclass
 class FieldChange:
     label: str
@@ -111,8 +115,11 @@ class FieldChange:
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Word-level differences, as (operation, text) pairs a template can mark up."""
-    old_words, new_words = old.split(" "), new.split(" ")
+    """Word-level differences, as (operation, text) pairs a template can mark up.
+
+    A line break is a word of its own, so paragraphs stay apart in the diff.
+    """
+    old_words, new_words = _WORDS.findall(old), _WORDS.findall(new)
     segments: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -15,7 +15,6 @@ Like every list, the search starts from `Story.objects.listed()`.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -39,7 +38,6 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from .models import Byline, Section, Story
 
@@ -57,8 +55,11 @@ SEARCH_CONFIG = "english"
 # no HTML from the body, and no HTML built here, ever reaches the page unescaped.
 MATCH_START = "\x01"
 MATCH_STOP = "\x02"
-# Tags become spaces before ts_headline sees the body; the markers are removed too.
-TAGS_AND_MARKERS = rf"<[^>]*>|[{MATCH_START}{MATCH_STOP}]"
+# The body's text holds no markup (articles.text), but ts_headline would still take a
+# literal "<script>" in it for a tag and drop it: angle brackets travel as these two
+# control characters (never in stored text) and come back in Python.
+LESS_THAN = "\x03"
+GREATER_THAN = "\x04"
 
 SNIPPET_WORDS_AROUND = 15
 
@@ -155,8 +156,9 @@ def marked_snippets(story_ids: list[int], q: str, *, using: str) -> dict[int, st
     search, and in the main query it would run for every match, not just 20.
     """
     query = search_query(q)
-    body_text = Func(F("body"), Value(TAGS_AND_MARKERS), Value(" "), Value("g"),
-                     function="regexp_replace")  # fmt: skip
+    body_text = Func(
+        F("body_text"), Value("<>"), Value(LESS_THAN + GREATER_THAN), function="translate"
+    )
     headline = SearchHeadline(
         body_text,
         query,
@@ -193,11 +195,13 @@ def _word_search(stories: QuerySet[Story], q: str) -> QuerySet[Story]:
     every_word = Q()
     score = Value(0)
     for word in words:
-        every_word &= Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
+        every_word &= (
+            Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body_text__icontains=word)
+        )
         score += Case(
             When(headline__icontains=word, then=Value(3)),
             When(dek__icontains=word, then=Value(2)),
-            When(body__icontains=word, then=Value(1)),
+            When(body_text__icontains=word, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
@@ -226,16 +230,16 @@ def snippet_from_markers(marked: str | None) -> list[SnippetPart]:
         if piece in (MATCH_START, MATCH_STOP):
             is_match = piece == MATCH_START
         elif piece:
-            # The body is stored as HTML, so its text still holds entities such as &amp;.
-            parts.append(SnippetPart(re.sub(r"\s+", " ", html.unescape(piece)), is_match))
+            piece = piece.replace(LESS_THAN, "<").replace(GREATER_THAN, ">")
+            parts.append(SnippetPart(re.sub(r"\s+", " ", piece), is_match))
     return parts
 
 
-def snippet_around_first_match(body_html: str, words: list[str]) -> list[SnippetPart]:
+def snippet_around_first_match(body_text: str, words: list[str]) -> list[SnippetPart]:
     """The words around the first match in the body's text, every match marked."""
     if not words:
         return []
-    text = " ".join(html.unescape(strip_tags(body_html)).split())
+    text = " ".join(body_text.split())
     pattern = re.compile(
         "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)),
         re.IGNORECASE,
@@ -274,4 +278,4 @@ def attach_snippets(stories: list[Story], q: str) -> None:
     else:
         words = fallback_words(q)
         for story in stories:
-            story.snippet = snippet_around_first_match(story.body, words)
+            story.snippet = snippet_around_first_match(story.body_text, words)

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Status(models.TextChoices):
@@ -27,6 +31,30 @@ class Status(models.TextChoices):
 
 
 PUBLISH_PERMISSION = "articles.publish_story"
+
+
+def validate_within_horizon(moment) -> None:
+    """Refuse a schedule or embargo further ahead than NEWSROOM_SCHEDULE_HORIZON_DAYS.
+
+    A time such as 9999-12-31 is a typo, and stored in UTC it would not even be a year
+    Python can show.
+    """
+    if moment is None:
+        return
+    horizon = timezone.now() + timedelta(days=settings.NEWSROOM_SCHEDULE_HORIZON_DAYS)
+    if moment > horizon:
+        raise ValidationError(
+            "%(moment)s is too far ahead: schedules and embargoes can be at most "
+            "%(days)s days away (until %(horizon)s).",
+            code="too_far",
+            params={
+                "moment": f"{timezone.localtime(moment):%Y-%m-%d %H:%M}",
+                "days": settings.NEWSROOM_SCHEDULE_HORIZON_DAYS,
+                "horizon": f"{timezone.localtime(horizon):%B %-d, %Y}",
+            },
+        )
+
+
 NOT_LIVE = frozenset({Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED})
 
 

@@ -101,11 +101,14 @@ def make_user(username: str | None = None, password: str = TEST_PASSWORD, **over
 
 
 def make_editor(**overrides):
-    """A staff user holding every permission of the `articles` app (not a superuser)."""
+    """A staff user holding every permission of the `articles` app and of tags, as the
+    Editor role does (not a superuser)."""
     fields = {"is_staff": True}
     fields.update(overrides)
     user = make_user(**fields)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+    )
     return user
 
 

@@ -182,10 +182,21 @@ class StoryDeskMixin:
         }
         return TemplateResponse(request, "admin/articles/story/revisions.html", context)
 
-    @method_decorator(require_POST)
     def restore_view(self, request, pk: int, version_id: int):
+        """GET asks first, showing what the restore would change; POST restores."""
         story = self._story_or_404(request, pk)
         version = get_object_or_404(story_versions(story), pk=version_id)
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "story": story,
+                "version": version,
+                "changes": compare(story, snapshot(version)),
+                "can_restore": story.can_edit(request.user),
+                "title": f"Restore an earlier revision of “{story}”?",
+            }
+            return TemplateResponse(request, "admin/articles/story/restore.html", context)
         try:
             story.restore(version, by=request.user)
         except WorkflowPermissionError:

@@ -9,6 +9,8 @@ from django.utils.text import Truncator
 from articles import workflow
 from articles.models import Correction, Story
 from articles.revisions import compare, snapshot, story_versions, version_with_edit_version
+from articles.tags import check_tag_names
+from articles.workflow import validate_within_horizon
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -28,10 +30,21 @@ class StoryAdminForm(forms.ModelForm):
         model = Story
         fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose what is shown
 
+    # The person saving, set by StoryAdmin.get_form(): new tags need the tag permission.
+    user = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.edit_version
+        for name in ("published_at", "embargo_until"):
+            if name in self.fields:
+                self.fields[name].validators.append(validate_within_horizon)
+
+    def clean_tags(self):
+        names = self.cleaned_data.get("tags") or []
+        check_tag_names(names, self.user)
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -88,6 +101,7 @@ class StepForm(forms.Form):
                 ),
                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
                 error_messages={"required": "Choose the time it should go live."},
+                validators=[validate_within_horizon],
             )
         for name in step.fields:
             self.fields[name] = STEP_FIELDS[name]()

@@ -126,6 +126,11 @@ class StoryAdmin(StoryDeskMixin, admin.ModelAdmin):
             readonly += ["embargo_until", "assigned_to", "is_featured"]
         return readonly
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A class per request, so the check of new tags knows who is saving.
+        return type(form.__name__, (form,), {"user": request.user})
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not obj.is_public:

@@ -18,7 +18,6 @@ from django.db.models import F, Prefetch, Q
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -26,6 +25,7 @@ from taggit.models import TaggedItemBase
 
 from articles import workflow
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_html
+from articles.text import html_to_text
 
 from .addresses import AddressHistory
 from .lead_image import LeadImage
@@ -143,6 +143,12 @@ class Story(AddressHistory, Workflow, LeadImage):
         config={"extensions": BODY_EDITOR_EXTENSIONS},
         sanitize=clean_html,
         help_text="The story. Stored through an allow-list sanitiser.",
+    )
+    body_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The body's text (articles.text.html_to_text), made on save: for teasers, "
+        "feeds, diffs and search, which must never read markup.",
     )
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="stories", help_text="The home section."
@@ -264,6 +270,7 @@ class Story(AddressHistory, Workflow, LeadImage):
     def save(self, *args, **kwargs) -> None:
         # Sanitise here so every path (admin, shell, import) stores clean HTML.
         self.body = clean_html(self.body)
+        self.body_text = html_to_text(self.body)
         # Publication times are kept to the second: that is what readers and schedules
         # see, and HTML's datetime attribute allows at most three decimals anyway.
         for field in ("published_at", "materially_updated_at", "embargo_until"):
@@ -273,7 +280,7 @@ class Story(AddressHistory, Workflow, LeadImage):
         self.edit_version = (self.edit_version or 0) + 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "edit_version", "updated_at"}
+            kwargs["update_fields"] = {*update_fields, "edit_version", "updated_at", "body_text"}
         with transaction.atomic():
             self._remember_old_address()
             super().save(*args, **kwargs)
@@ -310,6 +317,11 @@ class Story(AddressHistory, Workflow, LeadImage):
             errors["published_at"] = "A published story needs a publication time."
         if self.source_url and not self.source_name:
             errors["source_name"] = "Name the source that the link points to."
+        for name in ("published_at", "embargo_until"):
+            try:
+                workflow.validate_within_horizon(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages
         if (
             self.embargo_until
             and self.status == self.Status.PUBLISHED
@@ -379,7 +391,7 @@ class Story(AddressHistory, Workflow, LeadImage):
         """The dek, or the start of the body when there is none."""
         if self.dek:
             return self.dek
-        return Truncator(strip_tags(self.body)).words(words, truncate="…")
+        return Truncator(" ".join(self.body_text.split())).words(words, truncate="…")
 
 
 class StoryByline(models.Model):

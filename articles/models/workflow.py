@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -182,6 +182,10 @@ class Workflow:
     def _go_live(self, at) -> Logged | None:
         now = timezone.now()
         when = at or now
+        try:
+            workflow.validate_within_horizon(when)
+        except ValidationError as error:
+            raise WorkflowStateError(" ".join(error.messages)) from error
         if self.embargo_until and when < self.embargo_until:
             raise WorkflowStateError(
                 "This story is embargoed until "

@@ -97,11 +97,8 @@ def test_every_change_form_saves_unchanged(client, demo, username):
         data = form_data(html, f"{opts.model_name}_form")
         data["_save"] = "Save"
         response = client.post(url, data)
-        assert response.status_code == 302, (
-            f"{label}: {response.status_code}\n"
-            + "\n".join(
-                str(e) for e in (response.context or {}).get("errors", []) if response.context
-            )
+        assert response.status_code == 302, f"{label}: {response.status_code}\n" + "\n".join(
+            str(e) for e in (response.context or {}).get("errors", []) if response.context
         )
         assert state_of(obj) == before, label
         saved += 1

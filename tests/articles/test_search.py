@@ -243,8 +243,9 @@ def test_headline_only_match_shows_no_body_snippet(client):
     assert not css(doc, ".search-result__snippet")
 
 
-def test_snippet_from_markers_splits_matches_and_decodes_entities():
-    parts = snippet_from_markers("Fish &amp; \x01chips\x02 on   the \x01pier\x02")
+def test_snippet_from_markers_splits_matches_and_keeps_the_text():
+    # ts_headline reads the body's text (no markup, entities already decoded).
+    parts = snippet_from_markers("Fish & \x01chips\x02 on   the \x01pier\x02")
     assert parts == [
         SnippetPart("Fish & "),
         SnippetPart("chips", is_match=True),
@@ -478,3 +479,15 @@ def test_postgresql_answers_the_match_from_the_gin_index():
     query = SearchQuery("harbour", search_type="websearch", config=SEARCH_CONFIG)
     plan = Story.objects.alias(document=story_search_vector()).filter(document=query).explain()
     assert "Bitmap Index Scan on story_search_document" in plan, plan
+
+
+def test_search_reads_text_never_markup(client):
+    """Attribute values are not words: a link's rel or an image's file name never match."""
+    make_story(
+        headline="Harbour works",
+        body='<p>See <a href="https://example.org/tidal">the plan</a>.</p>'
+        '<figure><img src="/media/stories/gull-photo.jpg" alt="Gulls"></figure>',
+    )
+    for query in ("noopener", "gull-photo", "tidal"):
+        assert result_headlines(search(client, q=query)) == [], query
+    assert result_headlines(search(client, q="plan")) == ["Harbour works"]
