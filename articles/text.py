@@ -81,6 +81,29 @@ def html_to_text(html: str | None) -> str:
     return remove_control_characters(collector.text())
 
 
+class _ImageCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images = 0
+        self.without_alt = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "img":
+            self.images += 1
+            if not (dict(attrs).get("alt") or "").strip():
+                self.without_alt += 1
+
+    handle_startendtag = handle_starttag
+
+
+def images_without_alt(html: str | None) -> int:
+    """How many images in `html` have no alt text (each needs one before publication)."""
+    counter = _ImageCounter()
+    counter.feed(html or "")
+    counter.close()
+    return counter.without_alt
+
+
 def html_to_line(html: str | None) -> str:
     """The text of `html` on one line, blocks apart by a space (for deks and summaries)."""
     return " ".join(html_to_text(html).split())

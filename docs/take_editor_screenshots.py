@@ -386,7 +386,7 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
     casey.locator(".messagelist").wait_for()
     camera.shot(casey, "submit", clip=region(casey, ".messagelist", ".desk-actions"))
     new_story_url = casey.url
-    casey.fill(".desk-action--submit textarea[name=note]", "First draft; photos to follow.")
+    casey.fill(".desk-action--submit textarea", "First draft; photos to follow.")
     casey.click(".desk-action--submit button")
     done(casey)
     camera.shot(casey, "submitted", clip=region(casey, ".messagelist", ".desk-status"))
@@ -406,7 +406,7 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
     # Editor: reviewing, and sending back with a note.
     eddie.goto(new_story_url)
     eddie.fill(
-        ".desk-action--request_changes textarea[name=note]",
+        ".desk-action--request_changes textarea",
         "Good start. Add the fare and say where the ferry docks on each side.",
     )
     camera.shot(eddie, "review-panel", clip=region(eddie, "#content h1", ".desk-actions"))
@@ -417,7 +417,7 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
     # Editor: scheduling.
     open_story(eddie, ids["start_times"])
     eddie.fill("#step-schedule-at", ids["tomorrow_evening"])
-    eddie.fill(".desk-action--schedule textarea[name=note]", "Runs with the board meeting.")
+    eddie.fill(".desk-action--schedule textarea", "Runs with the board meeting.")
     camera.shot(eddie, "schedule", clip=around(eddie, ".desk-action--schedule"))
     eddie.click(".desk-action--schedule button")
     done(eddie)
@@ -438,7 +438,7 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
     # Editor: unpublishing with a reason.
     open_story(eddie, ids["fair"])
     eddie.fill(
-        ".desk-action--unpublish textarea[name=note]",
+        ".desk-action--unpublish textarea",
         "The fair board has not confirmed the second weekend yet.",
     )
     camera.shot(eddie, "unpublish", clip=around(eddie, ".desk-action--unpublish"))
@@ -451,7 +451,7 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
     eddie.select_option("#step-correct-kind", "correction")
     eddie.check(".desk-action--correct input[name=material]")
     eddie.fill(
-        ".desk-action--correct textarea[name=note]",
+        ".desk-action--correct textarea",
         "An earlier version misstated the vote. It was 5 to 2, not 6 to 1.",
     )
     camera.shot(eddie, "correction", clip=around(eddie, ".desk-action--correct"))

@@ -65,7 +65,8 @@ def make_story(
     """A published story (publication time one hour ago) in a new section by default.
 
     `bylines` is a list of (byline, role) pairs, credited in that order; a bare Byline
-    is credited with the role "by".
+    is credited with the role "by". Without it the story is credited to a new byline,
+    so it is ready to publish; `bylines=[]` makes a story with none.
     """
     number = next_number()
     fields = {
@@ -80,7 +81,9 @@ def make_story(
     if "section" not in fields:
         fields["section"] = make_section()
     story = Story.objects.create(**fields)
-    for position, credit in enumerate(bylines or []):
+    if bylines is None:
+        bylines = [make_byline()]
+    for position, credit in enumerate(bylines):
         byline, role = credit if isinstance(credit, tuple) else (credit, StoryByline.Role.BY)
         StoryByline.objects.create(story=story, byline=byline, role=role, position=position)
     if tags:

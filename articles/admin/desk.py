@@ -12,7 +12,7 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +23,14 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from articles import workflow
-from articles.models import PreviewLink, Story, WorkflowError, WorkflowPermissionError
+from articles.models import (
+    Autosave,
+    EditLock,
+    PreviewLink,
+    Story,
+    WorkflowError,
+    WorkflowPermissionError,
+)
 from articles.revisions import compare, snapshot, story_versions
 from articles.views.previews import render_preview
 
@@ -45,11 +52,21 @@ class StoryDeskMixin:
     def workflow_context(self, request, story: Story) -> dict:
         default_time = timezone.localtime(story.published_at or timezone.now())
         links = list(story.preview_links.select_related("created_by")[:10])
+        # Someone who may edit the story takes a step with the change form, so the step
+        # saves what they typed first; anyone else takes it on its own.
+        in_story_form = story.can_edit(request.user)
         return {
+            "steps_in_story_form": in_story_form,
             "workflow_actions": [
-                StepForm(step, initial_time=default_time.replace(second=0, microsecond=0))
+                StepForm(
+                    step,
+                    initial_time=default_time.replace(second=0, microsecond=0),
+                    in_story_form=in_story_form,
+                )
                 for step in workflow.open_steps(story, request.user)
             ],
+            # Shown until the story is live: what publication still needs.
+            "checklist": [] if story.is_public else story.publication_checklist(),
             "timeline": story.log_entries.select_related("by")[:50],
             "preview_links": links,
             "revocable_links": [link for link in links if link.may_revoke(request.user)],
@@ -57,9 +74,32 @@ class StoryDeskMixin:
             "story_obj": story,
         }
 
+    def autosave_context(self, request, story: Story | None) -> dict:
+        """The autosave endpoints for the page's script, and an autosave to offer back."""
+        offered = Autosave.offered(story=story, user=request.user)
+        if offered is not None and request.GET.get("restore") == "autosave":
+            messages.info(
+                request,
+                "Restored what you typed, as it was autosaved at "
+                f"{date_format(timezone.localtime(offered.saved_at), 'H:i')}. "
+                "It is not saved until you save the story.",
+            )
+            offered = None
+        key = story.pk if story is not None else "new"
+        return {
+            "autosave_offered": offered,
+            "autosave_url": reverse("admin:articles_story_autosave", args=[key]),
+            "unlock_url": reverse("admin:articles_story_unlock", args=[story.pk])
+            if story is not None
+            else "",
+        }
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("<str:key>/autosave/", wrap(self.autosave_view),
+                 name="articles_story_autosave"),
+            path("<int:pk>/unlock/", wrap(self.unlock_view), name="articles_story_unlock"),
             path("<int:pk>/workflow/<str:action>/", wrap(self.workflow_view),
                  name="articles_story_workflow"),
             path("<int:pk>/note/", wrap(self.note_view), name="articles_story_note"),
@@ -81,27 +121,88 @@ class StoryDeskMixin:
     def _back_to(self, story: Story):
         return redirect(reverse("admin:articles_story_change", args=[story.pk]))
 
+    # Autosave and the edit lock, kept up by the open page (static/js/desk.js).
+
+    @method_decorator(require_POST)
+    def autosave_view(self, request, key: str):
+        """Keep what the editor typed; renew their edit lock while the page is open."""
+        if key == "new":
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            story = None
+        else:
+            if not key.isascii() or not key.isdecimal():
+                raise Http404("No such story.")
+            story = get_object_or_404(Story, pk=int(key))
+            if not story.can_edit(request.user):
+                raise PermissionDenied
+        if request.POST.get("heartbeat"):
+            other = EditLock.take(story, request.user) if story is not None else None
+            return JsonResponse({"also_editing": str(other.user) if other else None})
+        fields = {
+            name: request.POST.getlist(name)
+            for name in request.POST
+            if name not in {"csrfmiddlewaretoken", "heartbeat"} and not name.startswith("step-")
+        }
+        if request.POST.get("discard"):
+            Autosave.objects.filter(story=story, user=request.user).delete()
+            messages.success(request, "Autosaved work discarded.")
+            if story is None:
+                return redirect(reverse("admin:articles_story_add"))
+            return self._back_to(story)
+        autosave = Autosave.keep(story=story, user=request.user, data=fields)
+        lock_holder = None
+        if story is not None:
+            other = EditLock.take(story, request.user)
+            lock_holder = str(other.user) if other else None
+        return JsonResponse(
+            {
+                "saved_at": timezone.localtime(autosave.saved_at).isoformat(),
+                "saved_at_label": date_format(timezone.localtime(autosave.saved_at), "H:i:s"),
+                "also_editing": lock_holder,
+            }
+        )
+
+    @method_decorator(require_POST)
+    def unlock_view(self, request, pk: int):
+        """The editor left the page: let others know the story is free."""
+        story = get_object_or_404(Story, pk=pk)
+        EditLock.release(story, request.user)
+        return JsonResponse({"released": True})
+
     # One step on one story.
+
+    def step_after_save(self, request, story: Story):
+        """The step whose button was pressed on the change form, now that its edits are
+        saved (StoryAdmin.response_change). Refused, it says why; the edits stay saved."""
+        return self._step(
+            request, story, request.POST.get("_step", ""), in_story_form=True,
+            refused="Your edits are saved, but nothing else changed:", done="saved and",
+        )  # fmt: skip
 
     @method_decorator(require_POST)
     def workflow_view(self, request, pk: int, action: str):
+        """One step on its own (a user who may take it but not edit the story)."""
         story = self._story_or_404(request, pk)
-        step = workflow.BY_NAME.get(action)
-        form = StepForm(step, request.POST) if step and step.is_offered else None
+        return self._step(request, story, action, refused="Nothing changed:", done="")
+
+    def _step(self, request, story: Story, name: str, *, refused: str, done: str, **form_kw):
+        step = workflow.BY_NAME.get(name)
+        form = StepForm(step, request.POST, **form_kw) if step and step.is_offered else None
         if form is None or not form.is_valid():
             problems = " ".join(m for e in (form.errors.values() if form else []) for m in e)
-            messages.error(
-                request, f"Nothing changed: {problems or 'that workflow step was not understood.'}"
-            )
+            messages.error(request, f"{refused} {problems or 'that step was not understood.'}")
             return self._back_to(story)
         try:
             take_step(story, form, request.user)
         except WorkflowPermissionError:
             raise
         except WorkflowError as error:
-            messages.error(request, f"Nothing changed: {error}")
+            messages.error(request, f"{refused} {error}")
             return self._back_to(story)
-        messages.success(request, f"“{story}”: {step.done}")
+        # The step is taken: the editor is done with the story for now.
+        EditLock.release(story, request.user)
+        messages.success(request, " ".join(filter(None, [f"“{story}”:", done, step.done])))
         return self._back_to(story)
 
     @method_decorator(require_POST)

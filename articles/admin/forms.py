@@ -32,6 +32,10 @@ class StoryAdminForm(forms.ModelForm):
 
     # The person saving, set by StoryAdmin.get_form(): new tags need the tag permission.
     user = None
+    # An autosave to fill the form with, when the editor asked to restore it.
+    restored = None
+    # Fields an autosave never brings back: the workflow's, and the form's version.
+    NOT_RESTORED = {"status", "published_at", "loaded_version", "materially_updated_at"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +44,11 @@ class StoryAdminForm(forms.ModelForm):
         for name in ("published_at", "embargo_until"):
             if name in self.fields:
                 self.fields[name].validators.append(validate_within_horizon)
+        if self.restored is not None and not self.is_bound:
+            for name in self.fields:
+                value = self.restored.value(name)
+                if name not in self.NOT_RESTORED and value is not None:
+                    self.initial[name] = value
 
     def clean_tags(self):
         names = self.cleaned_data.get("tags") or []
@@ -53,7 +62,14 @@ class StoryAdminForm(forms.ModelForm):
             # Lock the row until this save commits, so two saves cannot both pass the check.
             current = Story.objects.select_for_update().get(pk=story.pk)
             loaded = cleaned.get("loaded_version")
-            if loaded is not None and loaded != current.edit_version:
+            if loaded is None:
+                # A form without its version cannot show it is current: refused as stale.
+                raise forms.ValidationError(
+                    "Not saved: this form did not say which version of the story it was "
+                    "opened on, so it may overwrite newer work. Copy your changes, reload "
+                    "the story, and apply them again."
+                )
+            if loaded != current.edit_version:
                 raise forms.ValidationError(stale_edit_message(current, loaded))
         return cleaned
 
@@ -82,10 +98,21 @@ class StepForm(forms.Form):
     the form only marks it required for the browser.
     """
 
-    def __init__(self, step: workflow.Step, *args, initial_time=None, **kwargs) -> None:
-        kwargs.setdefault("auto_id", f"step-{step.name}-%s")
+    # The change form's id: a step's fields and button belong to it (HTML's form
+    # attribute), so pressing a step's button submits the edits too.
+    STORY_FORM_ID = "story_form"
+
+    def __init__(
+        self, step: workflow.Step, *args, initial_time=None, in_story_form=False, **kwargs
+    ) -> None:
+        if in_story_form:
+            kwargs.setdefault("prefix", f"step-{step.name}")
+            kwargs.setdefault("auto_id", "%s")
+        else:
+            kwargs.setdefault("auto_id", f"step-{step.name}-%s")
         super().__init__(*args, **kwargs)
         self.step = step
+        self.in_story_form = in_story_form
         if step.note:
             attrs = {"rows": 2, **({"required": True} if step.needs_note else {})}
             self.fields["note"] = forms.CharField(
@@ -105,6 +132,11 @@ class StepForm(forms.Form):
             )
         for name in step.fields:
             self.fields[name] = STEP_FIELDS[name]()
+        if in_story_form:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = self.STORY_FORM_ID
+                # Only the pressed step's fields matter: the server checks them.
+                field.widget.attrs.pop("required", None)
 
     def step_arguments(self) -> dict:
         """Keyword arguments for the step's model method (besides `by`)."""

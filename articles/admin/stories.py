@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from articles.models import EditLock, Story, StoryByline
+from articles import workflow
+from articles.models import Autosave, EditLock, Story, StoryByline
 from articles.revisions import story_versions
 from articles.search import SEARCH_CONFIG, story_search_vector
 
@@ -128,8 +129,23 @@ class StoryAdmin(StoryDeskMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        # A class per request, so the check of new tags knows who is saving.
-        return type(form.__name__, (form,), {"user": request.user})
+        # A class per request: the check of new tags knows who is saving, and an
+        # autosave the editor asked for fills the form.
+        restored = None
+        if request.method == "GET" and request.GET.get("restore") == "autosave":
+            restored = Autosave.offered(story=obj, user=request.user)
+        return type(form.__name__, (form,), {"user": request.user, "restored": restored})
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # Django reads a new story's initial values from the query string; "restore" is
+        # this desk's own word, not a field.
+        initial.pop("restore", None)
+        return initial
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.autosave_context(request, None)}
+        return super().add_view(request, form_url, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -208,7 +224,24 @@ class StoryAdmin(StoryDeskMixin, admin.ModelAdmin):
         with reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment("Saved in the admin")
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        self.explain_refused_save(request, response)
+        return response
+
+    def explain_refused_save(self, request, response) -> None:
+        """A refused save says why at the top of the page, where the editor is looking."""
+        form = getattr(response, "context_data", {}).get("adminform")
+        if request.method != "POST" or form is None or not form.form.errors:
+            return
+        for error in form.form.non_field_errors():
+            messages.error(request, error)
+        step = workflow.BY_NAME.get(request.POST.get("_step", ""))
+        if step is not None:
+            messages.error(
+                request,
+                f"Not {step.past_tense}: the story could not be saved. Fix what is marked "
+                "below; everything you typed is still in the form.",
+            )
 
     def save_model(self, request, obj: Story, form, change: bool) -> None:
         if not change:
@@ -219,7 +252,15 @@ class StoryAdmin(StoryDeskMixin, admin.ModelAdmin):
 
     def response_change(self, request, obj):
         EditLock.release(obj, request.user)
+        Autosave.objects.filter(story=obj, user=request.user).delete()
+        if "_step" in request.POST:
+            # The edits are saved; now the step the editor pressed (desk.py).
+            return self.step_after_save(request, obj)
         return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        Autosave.objects.filter(story=None, user=request.user).delete()
+        return super().response_add(request, obj, post_url_continue)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
@@ -241,4 +282,5 @@ class StoryAdmin(StoryDeskMixin, admin.ModelAdmin):
                         "If you both save, the second save will be refused.",
                     )
             extra_context.update(self.workflow_context(request, story))
+            extra_context.update(self.autosave_context(request, story))
         return super().change_view(request, object_id, form_url, extra_context)

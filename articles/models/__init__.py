@@ -20,7 +20,7 @@ from .addresses import (
 )
 
 # now_to_the_second: migration 0006 names it here.
-from .desk import Correction, EditLock, PreviewLink, now_to_the_second
+from .desk import Autosave, Correction, EditLock, PreviewLink, now_to_the_second
 from .sections import Byline, Section
 from .stories import Story, StoryByline, StoryTag, add_teaser_annotation, credits_prefetch
 from .workflow import (
@@ -32,6 +32,7 @@ from .workflow import (
 
 __all__ = [
     "RESERVED_SECTION_SLUGS",
+    "Autosave",
     "Byline",
     "Correction",
     "EditLock",

@@ -56,6 +56,56 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} on {self.story}"
 
 
+class Autosave(models.Model):
+    """What one person typed into a story's form, kept every few seconds while it is open.
+
+    Not a change to the story and not a revision: nobody else sees it. Reopening the
+    story offers it back, so a closed tab or a crashed browser loses nothing. A story
+    not saved yet has its autosave with no story (one per person).
+    """
+
+    story = models.ForeignKey(
+        "Story", null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(help_text="The form's fields as typed: name → list of values.")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], name="one_autosave_per_story"),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(story=None), name="one_new_story_autosave"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Autosave of {self.story or 'a new story'} by {self.user}"
+
+    @classmethod
+    def keep(cls, *, story, user, data: dict) -> Autosave:
+        """Replace `user`'s autosave of `story` (None: a new story) with `data`."""
+        autosave, _ = cls.objects.update_or_create(
+            story=story, user=user, defaults={"data": data, "saved_at": timezone.now()}
+        )
+        return autosave
+
+    @classmethod
+    def offered(cls, *, story, user) -> Autosave | None:
+        """The autosave to offer back: kept after the story's last save (or of a new story)."""
+        autosave = cls.objects.filter(story=story, user=user).first()
+        if autosave is None or (story is not None and autosave.saved_at <= story.updated_at):
+            return None
+        return autosave
+
+    def value(self, name: str):
+        """A field's value as the form posted it: a string, a list for several, or None."""
+        values = self.data.get(name)
+        if not values:
+            return None
+        return values[0] if len(values) == 1 else values
+
+
 class EditLockQuerySet(models.QuerySet):
     def current(self):
         return self.filter(expires_at__gt=timezone.now())
@@ -64,7 +114,9 @@ class EditLockQuerySet(models.QuerySet):
 class EditLock(models.Model):
     """A soft lock: who has a story open in the admin. It expires on its own."""
 
-    DURATION = timedelta(minutes=15)
+    # The open page renews it every 30 seconds (articles/admin/desk.py); a page that is
+    # closed, or a browser that crashed, lets it lapse within this time.
+    DURATION = timedelta(minutes=2)
 
     story = models.OneToOneField("Story", on_delete=models.CASCADE, related_name="edit_lock")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -9,8 +9,6 @@ from __future__ import annotations
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.functional import cached_property
-from imagekit.models import ImageSpecField
-from pilkit.processors import ResizeToFill
 
 from articles.images import (
     IMAGE_EXTENSIONS,
@@ -18,14 +16,18 @@ from articles.images import (
     PAGE_IMAGE_WIDTH,
     SOCIAL_IMAGE_WIDTH,
     TEASER_SIZE,
-    lead_rendition,
     rendition_url,
     validate_image_file,
 )
 
 
 class LeadImage(models.Model):
-    """The lead-image fields of `Story` (an abstract base: the columns are the story's)."""
+    """The lead-image fields of `Story` (an abstract base: the columns are the story's).
+
+    The renditions (ImageSpecFields) are declared on `Story` itself: imagekit ties
+    a rendition to the concrete model it is declared on: declared here, no rendition
+    would be made when a story is saved.
+    """
 
     lead_image = models.ImageField(
         upload_to="stories/%Y/%m/",
@@ -44,16 +46,6 @@ class LeadImage(models.Model):
     )
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=200, blank=True)
-    lead_image_thumbnail = ImageSpecField(
-        source="lead_image",
-        processors=[ResizeToFill(*TEASER_SIZE)],
-        format="JPEG",
-        options={"quality": 80},
-    )
-    # One field per width in LEAD_IMAGE_WIDTHS (the srcset reads them by name).
-    lead_image_480 = lead_rendition(480)
-    lead_image_800 = lead_rendition(800)
-    lead_image_1200 = lead_rendition(1200)
 
     class Meta:
         abstract = True

@@ -20,11 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFill
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles import workflow
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_html
+from articles.images import TEASER_SIZE, lead_rendition
 from articles.text import html_to_text
 
 from .addresses import AddressHistory
@@ -167,6 +170,17 @@ class Story(AddressHistory, Workflow, LeadImage):
         help_text="For wire and press-release copy, e.g. Newswise.",
     )
     source_url = models.URLField("source link", blank=True)
+    # Renditions of the lead image (see LeadImage, and articles.images for the sizes).
+    lead_image_thumbnail = ImageSpecField(
+        source="lead_image",
+        processors=[ResizeToFill(*TEASER_SIZE)],
+        format="JPEG",
+        options={"quality": 80},
+    )
+    # One field per width in LEAD_IMAGE_WIDTHS (the srcset reads them by name).
+    lead_image_480 = lead_rendition(480)
+    lead_image_800 = lead_rendition(800)
+    lead_image_1200 = lead_rendition(1200)
     tags = TaggableManager(through=StoryTag, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
     status = models.CharField(

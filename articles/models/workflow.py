@@ -94,6 +94,23 @@ class Workflow:
             return True
         return self.created_by_id == user.pk and self.status == Status.DRAFT
 
+    def publication_checklist(self) -> list[tuple[str, bool]]:
+        """What a story needs before it can go live, each with whether it has it."""
+        from articles.text import html_to_text, images_without_alt
+
+        lead_image_ok = not self.lead_image or bool(self.lead_image_alt.strip())
+        return [
+            ("a headline", bool(self.headline.strip())),
+            ("a body", bool(html_to_text(self.body).strip())),
+            ("at least one byline", self.pk is not None and self.story_bylines.exists()),
+            ("a section", self.section_id is not None),
+            ("alt text on every image", lead_image_ok and images_without_alt(self.body) == 0),
+        ]
+
+    def publication_problems(self) -> list[str]:
+        """What the story still lacks before it can go live; empty when it is ready."""
+        return [need for need, has_it in self.publication_checklist() if not has_it]
+
     def allowed_actions(self, user) -> list[str]:
         """The steps `user` may take now, for the desk to offer."""
         return [row.name for row in workflow.open_steps(self, user)]
@@ -186,6 +203,11 @@ class Workflow:
             workflow.validate_within_horizon(when)
         except ValidationError as error:
             raise WorkflowStateError(" ".join(error.messages)) from error
+        missing = self.publication_problems()
+        if missing:
+            raise WorkflowStateError(
+                "It is not ready to publish: it still needs " + ", ".join(missing) + "."
+            )
         if self.embargo_until and when < self.embargo_until:
             raise WorkflowStateError(
                 "This story is embargoed until "

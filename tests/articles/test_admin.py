@@ -117,12 +117,14 @@ def desk():
             body="<p>The mayor cited the riverfront project.</p>",
         ),
         "scheduled": make_story(
+            bylines=[],
             headline="Budget vote tomorrow",
             section=metro,
             published_at=now + timedelta(days=1),
             kind=Story.Kind.OPINION,
         ),
         "draft": make_story(
+            bylines=[],
             headline="Stadium deal draft",
             section=sports,
             status=Story.Status.DRAFT,
@@ -137,7 +139,7 @@ def desk():
             kind=Story.Kind.PRESS_RELEASE,
         ),
         "unpublished": make_story(
-            headline="Retracted item", section=sports, status=Story.Status.UNPUBLISHED
+            bylines=[], headline="Retracted item", section=sports, status=Story.Status.UNPUBLISHED
         ),
     }
 

@@ -102,7 +102,7 @@ def test_story_goes_from_draft_through_review_to_scheduled_publication(
     log_in(page, "eddie", TEST_PASSWORD)
     page.goto(f"{base}/admin/articles/story/?desk=review")
     page.click(f"#result_list a:text-is('{FIRST_HEADLINE}')")
-    page.fill(".desk-action--request_changes textarea[name=note]", NOTE)
+    page.fill(".desk-action--request_changes textarea", NOTE)
     page.click(".desk-action--request_changes button")
     expect_message(page, "sent back to Draft")
     log_out(page)
