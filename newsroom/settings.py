@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "imagekit",
     "reversion",
+    "adminsortable2",
     "users",
     "articles.apps.ArticlesConfig",
     "wordpress",

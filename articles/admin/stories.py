@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import reversion
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
@@ -27,18 +28,20 @@ from .filters import DeskFilter, VisibilityFilter
 from .forms import StoryAdminForm
 
 
-class StoryBylineInline(admin.TabularInline):
+class StoryBylineInline(SortableTabularInline):
+    """Bylines in the order readers see them: drag to reorder; a new one goes last."""
+
     model = StoryByline
     extra = 1
     autocomplete_fields = ["byline"]
-    fields = ["position", "role", "byline"]
+    fields = ["role", "byline", "position"]
     ordering = ["position", "pk"]
     verbose_name = "byline"
     verbose_name_plural = "Bylines (in the order readers see them)"
 
 
 @admin.register(Story)
-class StoryAdmin(StoryDeskMixin, admin.ModelAdmin):
+class StoryAdmin(StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
     form = StoryAdminForm
     change_form_template = "admin/articles/story/change_form.html"
     list_display = [

@@ -478,3 +478,20 @@ def test_superuser_can_add_a_tag_and_a_user(superuser_client):
     )
     assert superuser_client.post(reverse("admin:users_user_add"), data).status_code == 302
     assert get_user_model().objects.filter(username="newhire").exists()
+
+
+def test_a_new_byline_goes_last_and_the_order_is_kept(editor_client):
+    """Bylines are ordered by dragging (django-admin-sortable2); a new one joins the end."""
+    first, second, third = make_byline(name="First"), make_byline(name="Second"), make_byline()
+    story = make_story(bylines=[first, second])
+    url = reverse("admin:articles_story_change", args=[story.pk])
+    data = form_data(editor_client.get(url).content.decode(), "story_form")
+    prefix = "story_bylines"
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-{total - 1}-byline"] = str(third.pk)
+    data[f"{prefix}-{total - 1}-role"] = "photos"
+    assert editor_client.post(url, data).status_code == 302
+    names = [credit.byline.name for credit in story.story_bylines.order_by("position", "pk")]
+    assert names == ["First", "Second", third.name]
+    page = editor_client.get(url).content.decode()
+    assert "sortable" in page  # the inline offers drag handles
