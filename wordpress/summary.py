@@ -45,6 +45,47 @@ class Problem:
 
 
 @dataclass
+class Tally:
+    """What one pass of an import, or one batch of it, did.
+
+    Each pass makes its own and returns it; the run adds each into the `ImportSummary`.
+    """
+
+    counts: Counter = field(default_factory=Counter)  # (kind, outcome) → number
+    skip_reasons: Counter = field(default_factory=Counter)  # (kind, reason) → number
+    failures: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    shortcodes_removed: Counter = field(default_factory=Counter)
+    blocks_removed: Counter = field(default_factory=Counter)
+    embeds_linked: int = 0
+
+    def add(self, kind: str, outcome: str, count: int = 1) -> None:
+        if count:
+            self.counts[(kind, outcome)] += count
+
+    def skip(self, kind: str, reason: str) -> None:
+        self.add(kind, "skipped")
+        self.skip_reasons[(kind, reason)] += 1
+
+    def fail(self, kind: str, wp_id: int | None, title: str, reason: str) -> None:
+        self.add(kind, "failed")
+        self.failures.append(Problem(kind, wp_id, title, reason))
+
+    def warn(self, kind: str, wp_id: int | None, title: str, reason: str) -> None:
+        self.warnings.append(Problem(kind, wp_id, title, reason))
+
+    def __iadd__(self, other: Tally) -> Tally:
+        self.counts.update(other.counts)
+        self.skip_reasons.update(other.skip_reasons)
+        self.failures.extend(other.failures)
+        self.warnings.extend(other.warnings)
+        self.shortcodes_removed.update(other.shortcodes_removed)
+        self.blocks_removed.update(other.blocks_removed)
+        self.embeds_linked += other.embeds_linked
+        return self
+
+
+@dataclass
 class ImportSummary:
     source: str = ""
     site: str = ""
@@ -67,6 +108,17 @@ class ImportSummary:
     def add(self, kind: str, outcome: str, count: int = 1) -> None:
         if count:
             self.counts[kind][outcome] += count
+
+    def record(self, tally: Tally) -> None:
+        """Add what a pass did."""
+        for (kind, outcome), count in tally.counts.items():
+            self.add(kind, outcome, count)
+        self.skip_reasons.update(tally.skip_reasons)
+        self.failures.extend(tally.failures)
+        self.warnings.extend(tally.warnings)
+        self.shortcodes_removed.update(tally.shortcodes_removed)
+        self.blocks_removed.update(tally.blocks_removed)
+        self.embeds_linked += tally.embeds_linked
 
     def count(self, kind: str, outcome: str) -> int:
         return self.counts[kind][outcome] if kind in self.counts else 0
