@@ -355,6 +355,13 @@ def test_slugs_stay_unique(tmp_path):
     assert imported(2).slug == "post-1-3"
 
 
+def test_section_slugs_avoid_the_paths_of_other_pages(tmp_path):
+    terms = (("category", "search", "Search"), ("category", "feed", "Feed"))
+    run_import(write(tmp_path, export(item(1, terms=terms), header="")))
+    assert imported(1).section.slug == "search-2"
+    assert list(imported(1).secondary_sections.values_list("slug", flat=True)) == ["feed-2"]
+
+
 def test_created_by_is_recorded(tmp_path):
     user = make_user(username="migrator", is_staff=True)
     run_import(write(tmp_path, export(item(1))), "--created-by", "migrator")

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils.text import Truncator
 from taggit.models import Tag
 
-from articles.models import RESERVED_SECTION_SLUGS, Byline, Section
+from articles.models import RESERVED_SECTION_SLUGS, Byline, Section, unique_slug
 
 from ..content import plain_text
 from ..summary import Tally
@@ -189,10 +189,10 @@ class _TermWriter:
         if key in self.terms.bylines:
             return self.terms.bylines[key]
         terms = self._writable()
-        base = ascii_slug(login, display_name, max_length=140) or "author"
-        slug, number = base, 2
-        while slug in terms.byline_slugs:
-            slug, number = f"{base}-{number}", number + 1
+        slug = unique_slug(
+            ascii_slug(login, display_name, max_length=140),
+            taken=terms.byline_slugs, max_length=150, fallback="author",
+        )  # fmt: skip
         terms.byline_slugs.add(slug)
         byline = Byline.objects.filter(slug=slug).first()
         if byline is None:
@@ -236,10 +236,12 @@ class _TermWriter:
         if section is not None:
             terms.sections[term.slug] = section
             return section, False
-        base = ascii_slug(term.slug, term.name) or f"category-{term.term_id or 'x'}"
-        slug, number = base, 2
-        while slug in terms.section_slugs or slug in RESERVED_SECTION_SLUGS:
-            slug, number = f"{base[:90]}-{number}", number + 1
+        # A section already here with this slug is used as it is (see the guide).
+        slug = unique_slug(
+            ascii_slug(term.slug, term.name),
+            taken=lambda slug: slug in terms.section_slugs or slug in RESERVED_SECTION_SLUGS,
+            max_length=100, fallback=f"category-{term.term_id or 'x'}",
+        )  # fmt: skip
         terms.section_slugs.add(slug)
         section = terms.sections_by_slug.get(slug)
         if section is not None:
@@ -326,9 +328,9 @@ class _TermWriter:
 
     def _tag_slug(self, term: Term) -> str:
         terms = self._writable()
-        base = ascii_slug(term.slug, term.name, max_length=90) or f"tag-{term.term_id or 'x'}"
-        slug, number = base, 2
-        while slug in terms.tag_slugs:
-            slug, number = f"{base}-{number}", number + 1
+        slug = unique_slug(
+            ascii_slug(term.slug, term.name, max_length=90),
+            taken=terms.tag_slugs, max_length=100, fallback=f"tag-{term.term_id or 'x'}",
+        )  # fmt: skip
         terms.tag_slugs.add(slug)
         return slug

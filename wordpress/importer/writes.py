@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 
 from articles.caching import keys as cache_keys
 from articles.caching import purge
-from articles.models import Story, StoryByline, StoryLogEntry, StoryTag
+from articles.models import Story, StoryByline, StoryLogEntry, StoryTag, unique_slug
 
 from ..models import ImportedItem
 from ..summary import Tally
@@ -115,7 +115,8 @@ def assign_slugs(plans: list[StoryPlan], *, story: Story | None = None) -> list[
     """A slug for each plan that no other story has (`story` keeps its own if it still fits)."""
     bases = {plan.slug_base for plan in plans}
     others = Story.objects.exclude(pk=story.pk if story else None)
-    taken = set(others.filter(slug__in=bases).values_list("slug", flat=True))
+    # One query for the whole batch; only a base that is taken costs more.
+    in_use = set(others.filter(slug__in=bases).values_list("slug", flat=True))
     claimed: set[str] = set()
     slugs = []
     for plan in plans:
@@ -125,14 +126,21 @@ def assign_slugs(plans: list[StoryPlan], *, story: Story | None = None) -> list[
         ):
             slugs.append(story.slug)  # unchanged in WordPress: keep it
             continue
-        if base not in taken and base not in claimed:
-            slug = base
-        else:
-            used = set(others.filter(slug__startswith=f"{base}-").values_list("slug", flat=True))
-            number = 2
-            while f"{base}-{number}" in used or f"{base}-{number}" in claimed:
-                number += 1
-            slug = f"{base}-{number}"
+        numbered = f"{base}-"
+        if base in in_use or base in claimed:
+            in_use.update(others.filter(slug__startswith=numbered).values_list("slug", flat=True))
+
+        def is_taken(slug: str, base: str = base, numbered: str = numbered) -> bool:
+            if slug in claimed or slug in in_use:
+                return True
+            # in_use holds the base and its numbered forms; a shortened base is asked.
+            return (
+                slug != base and not slug.startswith(numbered) and others.filter(slug=slug).exists()
+            )
+
+        slug = unique_slug(
+            base, taken=is_taken, max_length=200, fallback=f"{plan.kind}-{plan.post.wp_id}"
+        )
         claimed.add(slug)
         slugs.append(slug)
     return slugs
