@@ -61,28 +61,21 @@ def create_stories(plans: list[StoryPlan], *, context: Context) -> Written:
 
 
 def update_story(plan: StoryPlan, item: ImportedItem, *, context: Context) -> Tally:
-    """Bring an imported story up to date with WordPress (inside a transaction)."""
+    """Bring an imported story up to date with WordPress (inside a transaction).
+
+    The text is saved like any edit, inside a revision. A change of status is then a
+    workflow step, on the timeline like any other: a take-down in WordPress (a
+    published story that is not published there any more) is `unpublish()`, any other
+    change `apply_import_status()`. The status is never assigned here.
+    """
     by = context.options.created_by
     [slug] = assign_slugs([plan], story=item.story)
-    if item.story is None:  # deleted here, and imported again (--overwrite)
+    recreated = item.story is None  # deleted here, and imported again (--overwrite)
+    if recreated:
         story = Story(**plan.fields, slug=slug, created_by=by)
-        previous_status = story.status
     else:
         story = item.story
-        previous_status = story.status
-        fields = dict(plan.fields, slug=slug)
-        images = {k: fields.pop(k) for k in list(fields) if k.startswith("lead_image")}
-        if previous_status == Story.Status.PUBLISHED and fields["status"] == Story.Status.DRAFT:
-            fields["status"] = Story.Status.UNPUBLISHED  # taken down in WordPress
-        for name, value in fields.items():
-            setattr(story, name, value)
-        if images and story.lead_image.name != images["lead_image"]:
-            story.lead_image = images["lead_image"]
-        for name, value in images.items():
-            if name != "lead_image":
-                setattr(story, name, value)
-        if not images and plan.post.thumbnail_id is None and story.lead_image:
-            story.lead_image = ""  # the featured image was removed in WordPress
+        _apply_fields(story, plan, slug)
     with reversion.create_revision():
         reversion.set_user(by)
         reversion.set_comment("Updated from a WordPress import")
@@ -90,17 +83,14 @@ def update_story(plan: StoryPlan, item: ImportedItem, *, context: Context) -> Ta
         StoryByline.objects.filter(story=story).delete()
         StoryTag.objects.filter(content_object=story).delete()
         story.secondary_sections.clear()
-        notes = [f"Updated from WordPress ({plan.kind} {plan.post.wp_id})."]
-        if previous_status != story.status:
-            notes.append(f"The import changed its status from {previous_status} to {story.status}.")
-        StoryLogEntry.objects.create(
-            story=story, action=StoryLogEntry.Action.NOTE, from_status=story.status,
-            to_status=story.status, by=by, note=" ".join(notes),
-        )  # fmt: skip
         # A story deleted here took its comments with it: import them all again.
-        comment_ids = item.comment_ids if item.story_id else {}
+        comment_ids = {} if recreated else item.comment_ids
         known = {int(k): v for k, v in (comment_ids or {}).items()}
         tally, [comment_ids] = _write_related([(plan, story)], context=context, known=known)
+    if recreated:
+        StoryLogEntry.imported(story, by=by, note=" ".join(plan.notes)).save()
+    else:
+        _log_status(story, plan, by=by)
     item.story = story
     item.story_version = story.edit_version
     item.content_hash = plan.digest
@@ -109,6 +99,47 @@ def update_story(plan: StoryPlan, item: ImportedItem, *, context: Context) -> Ta
     item.imported_at = timezone.now()
     item.save()
     return tally
+
+
+def _is_take_down(story: Story, plan: StoryPlan) -> bool:
+    return story.status == Story.Status.PUBLISHED and plan.fields["status"] != story.status
+
+
+def _apply_fields(story: Story, plan: StoryPlan, slug: str) -> None:
+    """Everything WordPress changed, except the status (a workflow step, after the save)."""
+    fields = dict(plan.fields, slug=slug)
+    del fields["status"]
+    if _is_take_down(story, plan):
+        del fields["published_at"]  # kept, as when the desk unpublishes
+    images = {k: fields.pop(k) for k in list(fields) if k.startswith("lead_image")}
+    for name, value in fields.items():
+        setattr(story, name, value)
+    if images and story.lead_image.name != images["lead_image"]:
+        story.lead_image = images["lead_image"]
+    for name, value in images.items():
+        if name != "lead_image":
+            setattr(story, name, value)
+    if not images and plan.post.thumbnail_id is None and story.lead_image:
+        story.lead_image = ""  # the featured image was removed in WordPress
+
+
+def _log_status(story: Story, plan: StoryPlan, *, by) -> None:
+    """The update on the story's timeline, as the step that changes its status if any."""
+    post, wanted = plan.post, plan.fields["status"]
+    note = f"Updated from WordPress ({plan.kind} {post.wp_id})."
+    if wanted == story.status:
+        StoryLogEntry.imported(story, by=by, note=note).save()
+        return
+    if _is_take_down(story, plan):
+        there = "password-protected" if post.password else f"“{post.status}”"
+        note += (
+            f" Taken down in WordPress (it is {there} there): the import changed its status "
+            f"from {story.status} to {Story.Status.UNPUBLISHED}."
+        )
+        story.unpublish(by=by, note=note, trusted=True)
+    else:
+        note += f" The import changed its status from {story.status} to {wanted}."
+        story.apply_import_status(wanted, by=by, note=note)
 
 
 def assign_slugs(plans: list[StoryPlan], *, story: Story | None = None) -> list[str]:
@@ -161,15 +192,7 @@ def _insert(plans: list[StoryPlan], slugs: list[str], *, context: Context) -> Wr
     Story.objects.bulk_create(stories)
     pairs = list(zip(plans, stories, strict=True))
     StoryLogEntry.objects.bulk_create(
-        StoryLogEntry(
-            story=story,
-            action=StoryLogEntry.Action.NOTE,
-            from_status=story.status,
-            to_status=story.status,
-            by=by,
-            note=" ".join(plan.notes),
-        )  # fmt: skip
-        for plan, story in pairs
+        StoryLogEntry.imported(story, by=by, note=" ".join(plan.notes)) for plan, story in pairs
     )
     tally, comment_ids = _write_related(pairs, context=context, known={})
     now = timezone.now()
