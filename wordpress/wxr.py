@@ -120,7 +120,7 @@ class WPComment:
     type: str
     parent: int
 
-    # Dates are parsed when used, so a bad one fails its post, not the whole file.
+    # Dates are parsed when used, so a bad one fails only its comment, not the file.
     @property
     def date(self) -> datetime | None:
         return parse_wp_date(self.raw_date)

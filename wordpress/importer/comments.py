@@ -12,6 +12,7 @@ import html
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -22,7 +23,7 @@ from django.utils.text import Truncator
 from articles.models import Story
 
 from ..summary import Tally
-from ..wxr import Post, WPComment
+from ..wxr import ItemError, Post, WPComment, parse_wp_date
 from .context import Context
 
 NOT_INSTALLED = "the comments app is not installed"
@@ -46,6 +47,25 @@ def skip_reason(comment: WPComment, *, context: Context) -> str | None:
     return None
 
 
+def written_at(comment: WPComment, *, context: Context) -> datetime:
+    """When the comment was written: its GMT time, else its local time, else now.
+
+    ItemError when it has a date and neither time can be read.
+    """
+    unreadable = ""
+    for raw, zone in ((comment.raw_date_gmt, UTC), (comment.raw_date, context.time_zone)):
+        try:
+            when = parse_wp_date(raw)
+        except ItemError:
+            unreadable = unreadable or raw.strip()
+            continue
+        if when is not None:
+            return when.replace(tzinfo=zone)
+    if unreadable:
+        raise ItemError(f"its date “{unreadable}” is not a date")
+    return timezone.now()
+
+
 def count_comments(post: Post, outcome: str, *, context: Context, reason: str = "") -> Tally:
     """The post's comments counted as `outcome`, for a post that is not written again."""
     tally = Tally()
@@ -53,8 +73,13 @@ def count_comments(post: Post, outcome: str, *, context: Context, reason: str = 
         why = skip_reason(comment, context=context)
         if why or outcome == "skipped":
             tally.skip("comment", why or reason)
-        else:
-            tally.add("comment", outcome)
+            continue
+        try:
+            written_at(comment, context=context)
+        except ItemError as error:
+            _fail(tally, comment, post, error)  # never imported: say so again
+            continue
+        tally.add("comment", outcome)
     return tally
 
 
@@ -82,6 +107,11 @@ def write_comments(
             if comment.wp_id in known:
                 tally.add("comment", "unchanged")
                 continue
+            try:
+                created_at = written_at(comment, context=context)
+            except ItemError as error:
+                _fail(tally, comment, post, error)
+                continue
             made.append(
                 (index, comment, Comment(
                     story=story,
@@ -92,7 +122,7 @@ def write_comments(
                     text=_comment_text(comment.content),
                     status=statuses.get(comment.approved, Comment.Status.PENDING),
                     ip_address=_valid_ip(comment.ip),
-                    created_at=context.when(comment.date_gmt, comment.date) or timezone.now(),
+                    created_at=created_at,
                 ))
             )  # fmt: skip
     tally.add("comment", "created", len(made))
@@ -121,6 +151,12 @@ def write_comments(
             written.ids[index][str(wp_comment.wp_id)] = comment.pk
         pending = waiting
     return written
+
+
+def _fail(tally: Tally, comment: WPComment, post: Post, error: ItemError) -> None:
+    """A comment that cannot be imported fails alone: its story goes in without it."""
+    where = f"{post.post_type} {post.wp_id} “{post.display_title}”"
+    tally.fail("comment", comment.wp_id, "", f"{error}; {where} was imported without it")
 
 
 def _valid_email(value: str) -> str:
