@@ -77,6 +77,7 @@ class WordPressImport:
         else:
             self._import(scan, context, media, summary)
         summary.missing_files = media.missing
+        summary.refused_files = media.refused
         return summary
 
     def _import(
