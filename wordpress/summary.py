@@ -48,10 +48,12 @@ class Problem:
 class Tally:
     """What one pass of an import, or one batch of it, did.
 
-    Each pass makes its own and returns it; the run adds each into the `ImportSummary`.
+    Each pass makes its own and returns it; the run adds each into the `ImportSummary`,
+    which is the tally of the whole import.
     """
 
-    counts: Counter = field(default_factory=Counter)  # (kind, outcome) → number
+    # kind → outcome → number
+    counts: defaultdict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     skip_reasons: Counter = field(default_factory=Counter)  # (kind, reason) → number
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -61,7 +63,10 @@ class Tally:
 
     def add(self, kind: str, outcome: str, count: int = 1) -> None:
         if count:
-            self.counts[(kind, outcome)] += count
+            self.counts[kind][outcome] += count
+
+    def count(self, kind: str, outcome: str) -> int:
+        return self.counts[kind][outcome] if kind in self.counts else 0
 
     def skip(self, kind: str, reason: str) -> None:
         self.add(kind, "skipped")
@@ -75,7 +80,8 @@ class Tally:
         self.warnings.append(Problem(kind, wp_id, title, reason))
 
     def __iadd__(self, other: Tally) -> Tally:
-        self.counts.update(other.counts)
+        for kind, outcomes in other.counts.items():
+            self.counts[kind].update(outcomes)
         self.skip_reasons.update(other.skip_reasons)
         self.failures.extend(other.failures)
         self.warnings.extend(other.warnings)
@@ -86,44 +92,21 @@ class Tally:
 
 
 @dataclass
-class ImportSummary:
+class ImportSummary(Tally):
+    """The whole import's tally, with what only the run knows: the site, the files."""
+
     source: str = ""
     site: str = ""
     site_title: str = ""
     dry_run: bool = False
     uploads_given: bool = False
-    counts: defaultdict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     items_read: Counter = field(default_factory=Counter)
-    skip_reasons: Counter = field(default_factory=Counter)
-    failures: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
     # Files in the uploads copy that are not images, so not stored: path → why.
     refused_files: dict[str, str] = field(default_factory=dict)
-    shortcodes_removed: Counter = field(default_factory=Counter)
-    blocks_removed: Counter = field(default_factory=Counter)
-    embeds_linked: int = 0
     control_characters_removed: int = 0
     renditions_made: int = 0
     renditions_pending: int = 0
-
-    def add(self, kind: str, outcome: str, count: int = 1) -> None:
-        if count:
-            self.counts[kind][outcome] += count
-
-    def record(self, tally: Tally) -> None:
-        """Add what a pass did."""
-        for (kind, outcome), count in tally.counts.items():
-            self.add(kind, outcome, count)
-        self.skip_reasons.update(tally.skip_reasons)
-        self.failures.extend(tally.failures)
-        self.warnings.extend(tally.warnings)
-        self.shortcodes_removed.update(tally.shortcodes_removed)
-        self.blocks_removed.update(tally.blocks_removed)
-        self.embeds_linked += tally.embeds_linked
-
-    def count(self, kind: str, outcome: str) -> int:
-        return self.counts[kind][outcome] if kind in self.counts else 0
 
     @property
     def items_total(self) -> int:

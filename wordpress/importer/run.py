@@ -118,7 +118,7 @@ class WordPressImport:
             resizing.advance(resized.items)
 
     def _record(self, summary: ImportSummary, tally: Tally) -> None:
-        summary.record(tally)
+        summary += tally
         for problem in tally.failures:
             self.log(f"Failed: {problem}")
 

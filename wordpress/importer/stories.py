@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.html import strip_tags
 
+from articles.models import WorkflowError
+
 from ..content import BodyConverter
 from ..media import MediaLibrary
 from ..models import ImportedItem
@@ -35,7 +37,7 @@ SKIPPED_STATUSES = {
     "inherit": "revisions or attachments stored as posts",
 }
 # What may go wrong with one item without stopping the others.
-ITEM_ERRORS = (ItemError, ValidationError, ValueError, OSError, DatabaseError)
+ITEM_ERRORS = (ItemError, ValidationError, ValueError, OSError, DatabaseError, WorkflowError)
 
 
 @dataclass
@@ -88,15 +90,15 @@ def _batches(path: str | Path, *, context: Context) -> Iterator[tuple[list[Post]
     for element in read_export(path):
         if element.tag != "item":
             continue
-        read.items += 1
         try:
             post = read_post(element)
         except ItemError as error:
+            read.items += 1
             read.tally.fail("unknown", None, _title_of(element), str(error))
             continue
         if post.post_type == "attachment":
-            read.items -= 1  # counted by the attachments pass
-            continue
+            continue  # the attachments pass, once the stories they belong to exist
+        read.items += 1
         reason = _skip_reason(post, context=context)
         if reason is not None:
             read.tally.skip(post.post_type, reason)
@@ -158,9 +160,9 @@ def _import_batch(
         tally += made.tally
         new = []
         for post, digest, item, publication in wanted:
-            if post.wp_id in made.refused:
-                tally.fail(post.post_type, post.wp_id, post.display_title,
-                           made.refused[post.wp_id])  # fmt: skip
+            refused = made.refused.get(post.wp_id)
+            if refused:
+                tally.fail(post.post_type, post.wp_id, post.display_title, refused)
                 continue
             try:
                 plan = plan_story(

@@ -125,13 +125,13 @@ def import_terms(scan: Scan, *, context: Context) -> TermsMade:
     for tag_id, name, slug in Tag.objects.values_list("id", "name", "slug"):
         tags[tag_key(name)] = tag_id
         tag_slugs.add(slug)
-    empty = Terms(
+    existing = Terms(
         bylines={}, sections={},
         sections_by_slug={section.slug: section for section in Section.objects.all()},
         tags=tags, byline_slugs=set(), section_slugs=set(), tag_slugs=tag_slugs,
         next_position=min(top + 1, MAX_POSITION),
     )  # fmt: skip
-    writer = _TermWriter(empty, context=context)
+    writer = _TermWriter(existing, context=context)
     for author in scan.authors.values():
         writer.byline(author.login, author.display_name)
     writer.header_sections(scan.categories)
@@ -160,9 +160,7 @@ def add_terms(terms: Terms, posts: list[Post], *, scan: Scan, context: Context) 
                 writer.tag(slug, name)
         except DatabaseError as error:
             refused[post.wp_id] = f"the database refused one of its terms ({error})"
-    made = writer.made()
-    made.refused = refused
-    return made
+    return writer.made(refused=refused)
 
 
 class _TermWriter:
@@ -174,8 +172,8 @@ class _TermWriter:
         self.tally = Tally()
         self.copied = False
 
-    def made(self) -> TermsMade:
-        return TermsMade(terms=self.terms, tally=self.tally)
+    def made(self, *, refused: dict[int, str] | None = None) -> TermsMade:
+        return TermsMade(terms=self.terms, tally=self.tally, refused=refused or {})
 
     def _writable(self) -> Terms:
         if not self.copied:
