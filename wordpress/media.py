@@ -4,13 +4,18 @@ Every file is read from the directory the operator gives (`--uploads`); nothing 
 downloaded. A file that is not there is reported and the import goes on. Each file is
 stored once, under `wordpress/uploads/<its path under uploads>`, so a second import
 finds it already stored and copies nothing.
+
+Only images are stored: a JPEG, PNG, GIF or WebP file, by its name and by its content
+(`articles.images.validate_image_file`, the check every upload passes). Media is served
+from the site's own address, where an SVG or HTML file would run its script as the site;
+any other file is refused, reported, and keeps its old address.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -18,7 +23,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from PIL import Image
 
-from articles.images import validate_image_file
+from articles.images import IMAGE_EXTENSIONS, validate_image_file
 
 STORAGE_PREFIX = "wordpress/uploads"
 # WordPress's resized copies: photo-300x200.jpg next to photo.jpg.
@@ -48,8 +53,9 @@ class MediaLibrary:
         self.write = write
         self.storage = storage or default_storage
         self._stored: dict[str, str | None] = {}
-        self._images: dict[str, StoredImage | ValidationError] = {}
+        self._sizes: dict[str, tuple[int, int] | ValidationError] = {}
         self._missing: dict[str, None] = {}  # an ordered set
+        self._refused: dict[str, str] = {}  # path → why
         self.copied = 0
 
     def relative_path(self, url: str) -> str | None:
@@ -87,6 +93,11 @@ class MediaLibrary:
             self._stored[relative] = None
             self._missing[relative] = None
             return None
+        try:
+            self._size(relative, source)
+        except ValidationError:
+            self._stored[relative] = None
+            return None
         name = f"{STORAGE_PREFIX}/{relative}"
         if self.write and not self.storage.exists(name):
             with open(source, "rb") as handle:
@@ -99,6 +110,11 @@ class MediaLibrary:
     def missing(self) -> list[str]:
         """Files the export refers to that are not in the uploads copy, in order."""
         return list(self._missing)
+
+    @property
+    def refused(self) -> dict[str, str]:
+        """Files that are not images, so not stored: path under uploads → why."""
+        return dict(self._refused)
 
     def note_missing(self, relative: str) -> None:
         self._missing[relative] = None
@@ -116,26 +132,35 @@ class MediaLibrary:
 
         Raises FileNotFoundError when the file is not in the uploads copy.
         """
-        cached = self._images.get(relative)
-        if isinstance(cached, ValidationError):
-            raise cached
-        if cached is not None:
-            return cached
         source = self._source(relative)
         if source is None:
             raise FileNotFoundError(relative)
+        width, height = self._size(relative, source)
+        return StoredImage(name=self.store(relative) or "", width=width, height=height)
+
+    def _size(self, relative: str, source: Path) -> tuple[int, int]:
+        """The size of the image at `source`; ValidationError (noted) unless it is one."""
+        known = self._sizes.get(relative)
+        if isinstance(known, ValidationError):
+            raise known
+        if known is not None:
+            return known
         try:
+            extension = PurePosixPath(relative).suffix.lower().lstrip(".")
+            if extension not in IMAGE_EXTENSIONS:
+                raise ValidationError(
+                    "its name does not end in .jpg, .jpeg, .png, .gif or .webp", code="bad_name"
+                )
             with open(source, "rb") as handle:
                 validate_image_file(File(handle))
             with Image.open(source) as picture:
-                width, height = picture.size
+                size = picture.size
         except ValidationError as error:
-            self._images[relative] = error
+            self._sizes[relative] = error
+            self._refused[relative] = " ".join(error.messages)
             raise
-        name = self.store(relative)
-        result = StoredImage(name=name or "", width=width, height=height)
-        self._images[relative] = result
-        return result
+        self._sizes[relative] = size
+        return size
 
     def _source(self, relative: str) -> Path | None:
         if self.uploads is None:

@@ -8,6 +8,9 @@ after `articles.middleware.StoryRedirectMiddleware` had its try.
 
 Only listed stories are redirected to (`Story.objects.listed()`), so an old link
 never reveals a draft nor lands on a 404; otherwise the request goes on as if nothing happened.
+So it does for hostile values: an ID that is not ASCII digits (`?p=²`) or one no
+database holds, and any path or value with a control character (NUL above all, which
+PostgreSQL refuses), are never looked up.
 """
 
 from __future__ import annotations
@@ -20,10 +23,29 @@ from django.http import HttpResponsePermanentRedirect
 from articles.models import Story, StoryRedirect
 
 from .models import ImportedItem, LegacyURL
+from .wxr import MAX_ID
 
 SHORT_LINK_PARAMETERS = ("p", "page_id", "attachment_id")
 ARCHIVE_PARAMETERS = ("cat", "tag")
 _PAGED = re.compile(r"/page/\d+/?$")
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def wordpress_id(value: str) -> int | None:
+    """The ID of a short link (`?p=123`), or None for anything a database cannot look up.
+
+    Not `str.isdigit()`: it accepts "²" and "①", which int() refuses.
+    """
+    if not _ASCII_DIGITS.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def is_hostile(value: str) -> bool:
+    """Whether `value` holds a control character, which no old address ever had."""
+    return bool(_CONTROL_CHARACTERS.search(value))
 
 
 class LegacyURLMiddleware:
@@ -46,12 +68,12 @@ class LegacyURLMiddleware:
 
     def short_link(self, request) -> HttpResponsePermanentRedirect | None:
         for parameter in SHORT_LINK_PARAMETERS:
-            value = request.GET.get(parameter, "")
-            if value.isdigit():
-                return self._item_redirect(int(value), parameter)
+            wp_id = wordpress_id(request.GET.get(parameter, ""))
+            if wp_id is not None:
+                return self._item_redirect(wp_id, parameter)
         for parameter in ARCHIVE_PARAMETERS:
             value = request.GET.get(parameter, "")
-            if value:
+            if value and not is_hostile(value):
                 return self._legacy_redirect([f"/?{parameter}={value}"])
         return None
 
@@ -71,6 +93,8 @@ class LegacyURLMiddleware:
         return None
 
     def old_path(self, request) -> HttpResponsePermanentRedirect | None:
+        if is_hostile(request.path):
+            return None
         path = re.sub(r"/{2,}", "/", request.path)
         candidates = {path, path.rstrip("/") + "/" if path != "/" else path, path.rstrip("/")}
         unpaged = _PAGED.sub("/", path)

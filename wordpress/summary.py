@@ -45,24 +45,21 @@ class Problem:
 
 
 @dataclass
-class ImportSummary:
-    source: str = ""
-    site: str = ""
-    site_title: str = ""
-    dry_run: bool = False
-    uploads_given: bool = False
+class Tally:
+    """What one pass of an import, or one batch of it, did.
+
+    Each pass makes its own and returns it; the run adds each into the `ImportSummary`,
+    which is the tally of the whole import.
+    """
+
+    # kind → outcome → number
     counts: defaultdict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    items_read: Counter = field(default_factory=Counter)
-    skip_reasons: Counter = field(default_factory=Counter)
+    skip_reasons: Counter = field(default_factory=Counter)  # (kind, reason) → number
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    missing_files: list[str] = field(default_factory=list)
     shortcodes_removed: Counter = field(default_factory=Counter)
     blocks_removed: Counter = field(default_factory=Counter)
     embeds_linked: int = 0
-    control_characters_removed: int = 0
-    renditions_made: int = 0
-    renditions_pending: int = 0
 
     def add(self, kind: str, outcome: str, count: int = 1) -> None:
         if count:
@@ -70,6 +67,46 @@ class ImportSummary:
 
     def count(self, kind: str, outcome: str) -> int:
         return self.counts[kind][outcome] if kind in self.counts else 0
+
+    def skip(self, kind: str, reason: str) -> None:
+        self.add(kind, "skipped")
+        self.skip_reasons[(kind, reason)] += 1
+
+    def fail(self, kind: str, wp_id: int | None, title: str, reason: str) -> None:
+        self.add(kind, "failed")
+        self.failures.append(Problem(kind, wp_id, title, reason))
+
+    def warn(self, kind: str, wp_id: int | None, title: str, reason: str) -> None:
+        self.warnings.append(Problem(kind, wp_id, title, reason))
+
+    def __iadd__(self, other: Tally) -> Tally:
+        for kind, outcomes in other.counts.items():
+            self.counts[kind].update(outcomes)
+        self.skip_reasons.update(other.skip_reasons)
+        self.failures.extend(other.failures)
+        self.warnings.extend(other.warnings)
+        self.shortcodes_removed.update(other.shortcodes_removed)
+        self.blocks_removed.update(other.blocks_removed)
+        self.embeds_linked += other.embeds_linked
+        return self
+
+
+@dataclass
+class ImportSummary(Tally):
+    """The whole import's tally, with what only the run knows: the site, the files."""
+
+    source: str = ""
+    site: str = ""
+    site_title: str = ""
+    dry_run: bool = False
+    uploads_given: bool = False
+    items_read: Counter = field(default_factory=Counter)
+    missing_files: list[str] = field(default_factory=list)
+    # Files in the uploads copy that are not images, so not stored: path → why.
+    refused_files: dict[str, str] = field(default_factory=dict)
+    control_characters_removed: int = 0
+    renditions_made: int = 0
+    renditions_pending: int = 0
 
     @property
     def items_total(self) -> int:
@@ -130,53 +167,75 @@ class ImportSummary:
             f"{self.items_total} items in the export, {accounted} accounted for above"
             + ("." if accounted == self.items_total else " (MISMATCH: please report it).")
         )
+        for note in self.notes():
+            lines.append(note.title)
+            lines.extend(f"  {line}" for line in note.lines)
+        return "\n".join(lines)
+
+    def notes(self) -> list[Note]:
+        """Everything the summary says below its table, for the command and the admin alike."""
+        notes = []
         if self.skip_reasons:
-            lines.append("Skipped:")
-            lines.extend(f"  {line}" for line in self.skip_lines())
+            notes.append(Note("Skipped:", self.skip_lines()))
         if self.shortcodes_removed:
-            lines.append(
+            notes.append(Note(
                 "Shortcodes removed: "
                 + ", ".join(f"[{n}] ×{c}" for n, c in self.shortcodes_removed.most_common())
-            )
+            ))  # fmt: skip
         if self.blocks_removed:
-            lines.append(
+            notes.append(Note(
                 "Dynamic blocks dropped (WordPress draws them; no content of their own): "
                 + ", ".join(f"{n} ×{c}" for n, c in self.blocks_removed.most_common(10))
                 + (" …" if len(self.blocks_removed) > 10 else "")
-            )
+            ))  # fmt: skip
         if self.renditions_made:
-            lines.append(f"Lead-image renditions made: {self.renditions_made}")
+            notes.append(Note(f"Lead-image renditions made: {self.renditions_made}"))
         if self.renditions_pending:
-            lines.append(
+            notes.append(Note(
                 f"Lead images of {self.renditions_pending} stories still need their renditions: "
                 "run `manage.py generateimages` for articles:story:lead_image_thumbnail, "
                 "…_480, …_800 and …_1200 before readers see them."
-            )
+            ))  # fmt: skip
         if self.embeds_linked:
-            lines.append(f"Embeds turned into links: {self.embeds_linked}")
+            notes.append(Note(f"Embeds turned into links: {self.embeds_linked}"))
         if self.control_characters_removed:
-            lines.append(
-                f"Control characters removed (not allowed in XML): "
+            notes.append(Note(
+                "Control characters removed (not allowed in XML): "
                 f"{self.control_characters_removed}"
-            )
-        if self.missing_files:
-            if self.uploads_given:
-                lines.append(
-                    f"Files not found in the uploads directory: {len(self.missing_files)} "
-                    "(the old addresses were kept)"
-                )
-                lines.extend(f"  {path}" for path in self.missing_files[:LISTED_PROBLEMS])
-                if len(self.missing_files) > LISTED_PROBLEMS:
-                    lines.append(f"  … and {len(self.missing_files) - LISTED_PROBLEMS} more")
-            else:
-                lines.append(
-                    f"No --uploads directory given: {len(self.missing_files)} files were "
-                    "not copied, and images keep their old addresses."
-                )
+            ))  # fmt: skip
+        if self.missing_files and self.uploads_given:
+            notes.append(Note(
+                f"Files not found in the uploads directory: {len(self.missing_files)} "
+                "(the old addresses were kept)",
+                _listed(self.missing_files),
+            ))  # fmt: skip
+        elif self.missing_files:
+            notes.append(Note(
+                f"No --uploads directory given: {len(self.missing_files)} files were "
+                "not copied, and images keep their old addresses."
+            ))  # fmt: skip
+        if self.refused_files:
+            notes.append(Note(
+                "Files refused (only JPEG, PNG, GIF and WebP images are imported): "
+                f"{len(self.refused_files)} (the old addresses were kept)",
+                _listed([f"{path}: {why}" for path, why in self.refused_files.items()]),
+            ))  # fmt: skip
         for title, problems in (("Warnings", self.warnings), ("Failed", self.failures)):
             if problems:
-                lines.append(f"{title} ({len(problems)}):")
-                lines.extend(f"  {problem}" for problem in problems[:LISTED_PROBLEMS])
-                if len(problems) > LISTED_PROBLEMS:
-                    lines.append(f"  … and {len(problems) - LISTED_PROBLEMS} more")
-        return "\n".join(lines)
+                notes.append(Note(f"{title} ({len(problems)}):", _listed(problems)))
+        return notes
+
+
+@dataclass(frozen=True)
+class Note:
+    """One thing the summary says below its table: a line, and what it lists."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _listed(items: list) -> list[str]:
+    lines = [str(item) for item in items[:LISTED_PROBLEMS]]
+    if len(items) > LISTED_PROBLEMS:
+        lines.append(f"… and {len(items) - LISTED_PROBLEMS} more")
+    return lines

@@ -23,6 +23,9 @@ from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
 CHUNK_SIZE = 1 << 16
+# The largest ID a database keeps (ImportedItem.wp_id is a PositiveBigIntegerField).
+MAX_ID = 2**63 - 1
+_INTEGER = re.compile(r"-?[0-9]+")
 
 _WP = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
 _EXCERPT = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
@@ -117,7 +120,7 @@ class WPComment:
     type: str
     parent: int
 
-    # Dates are parsed when used, so a bad one fails its post, not the whole file.
+    # Dates are parsed when used, so a bad one fails only its comment, not the file.
     @property
     def date(self) -> datetime | None:
         return parse_wp_date(self.raw_date)
@@ -171,8 +174,8 @@ class Post:
 
     @property
     def thumbnail_id(self) -> int | None:
-        value = self.first_meta("_thumbnail_id").strip()
-        return int(value) if value.isdigit() else None
+        value = _int(self.first_meta("_thumbnail_id"), default=-1)
+        return value if 0 <= value <= MAX_ID else None
 
     @property
     def display_title(self) -> str:
@@ -180,14 +183,29 @@ class Post:
 
 
 def _int(value: str, default: int = 0) -> int:
+    """A number written in ASCII digits, else `default`.
+
+    Not `str.isdigit()`: it accepts "²", "①" and other digits that int() refuses.
+    """
     value = (value or "").strip()
-    return int(value) if value.lstrip("-").isdigit() else default
+    return int(value) if _INTEGER.fullmatch(value) else default
+
+
+def _id(element: Element, tag: str, what: str) -> int | None:
+    """An ID as WordPress writes it (ASCII digits); None when empty, ItemError when odd."""
+    value = _text(element, tag).strip()
+    if not value:
+        return None
+    number = _int(value, default=-1)
+    if not 0 <= number <= MAX_ID:
+        raise ItemError(f"its {what} “{value}” is not a number")
+    return number
 
 
 def read_post(item: Element) -> Post:
     """Turn an <item> element into a Post; ItemError when it lacks what every item has."""
-    raw_id = _text(item, "wp:post_id").strip()
-    if not raw_id.isdigit():
+    wp_id = _id(item, "wp:post_id", "post ID")
+    if wp_id is None:
         raise ItemError("it has no post ID")
     meta: dict[str, list[str]] = {}
     for entry in _children(item, "wp:postmeta"):
@@ -198,12 +216,12 @@ def read_post(item: Element) -> Post:
     ]
     comments = []
     for entry in _children(item, "wp:comment"):
-        comment_id = _text(entry, "wp:comment_id").strip()
-        if not comment_id.isdigit():
-            continue
+        comment_id = _id(entry, "wp:comment_id", "comment ID")
+        if comment_id is None:
+            continue  # nothing to know it by again
         comments.append(
             WPComment(
-                wp_id=int(comment_id),
+                wp_id=comment_id,
                 author=_text(entry, "wp:comment_author"),
                 email=_text(entry, "wp:comment_author_email").strip(),
                 url=_text(entry, "wp:comment_author_url").strip(),
@@ -217,7 +235,7 @@ def read_post(item: Element) -> Post:
             )
         )
     return Post(
-        wp_id=int(raw_id),
+        wp_id=wp_id,
         post_type=_text(item, "wp:post_type").strip() or "post",
         title=_text(item, "title"),
         link=_text(item, "link").strip(),
@@ -230,7 +248,7 @@ def read_post(item: Element) -> Post:
         comment_status=_text(item, "wp:comment_status").strip(),
         name=_text(item, "wp:post_name").strip(),
         status=_text(item, "wp:status").strip(),
-        parent=_int(_text(item, "wp:post_parent")),
+        parent=_id(item, "wp:post_parent", "parent") or 0,
         menu_order=_int(_text(item, "wp:menu_order")),
         password=_text(item, "wp:post_password"),
         is_sticky=_text(item, "wp:is_sticky").strip() == "1",

@@ -176,17 +176,17 @@ def test_a_broken_item_is_reported_and_the_import_goes_on(tmp_path):
 
 
 def test_an_item_the_database_refuses_fails_alone(tmp_path, monkeypatch):
-    from wordpress import importer
+    from wordpress.importer import stories
 
-    original = importer.WordPressImport._plan
+    original = stories.plan_story
 
-    def plan_with_a_bad_section(self, post, digest, *, story=None):
-        plan = original(self, post, digest, story=story)
+    def plan_with_no_headline(post, *args, **kwargs):
+        plan = original(post, *args, **kwargs)
         if post.wp_id == 2:
             plan.fields["headline"] = None  # NOT NULL: refused at once by every database
         return plan
 
-    monkeypatch.setattr(importer.WordPressImport, "_plan", plan_with_a_bad_section)
+    monkeypatch.setattr(stories, "plan_story", plan_with_no_headline)
     output = run_import(write(tmp_path, export(item(1), item(2, "Refused"), item(3))))
     assert "Failed: post 2 “Refused”: the database refused it" in output
     assert sorted(ImportedItem.objects.values_list("wp_id", flat=True)) == [1, 3]
@@ -353,6 +353,13 @@ def test_slugs_stay_unique(tmp_path):
     assert existing.slug == "post-1"
     assert imported(1).slug == "post-1-2"
     assert imported(2).slug == "post-1-3"
+
+
+def test_section_slugs_avoid_the_paths_of_other_pages(tmp_path):
+    terms = (("category", "search", "Search"), ("category", "feed", "Feed"))
+    run_import(write(tmp_path, export(item(1, terms=terms), header="")))
+    assert imported(1).section.slug == "search-2"
+    assert list(imported(1).secondary_sections.values_list("slug", flat=True)) == ["feed-2"]
 
 
 def test_created_by_is_recorded(tmp_path):

@@ -133,7 +133,7 @@ class ThemeUnitTestImportTests(TestCase):
     def test_password_protected_post_is_a_draft_with_a_note(self):
         protected = story(1168)
         self.assertEqual(protected.status, Story.Status.DRAFT)
-        note = protected.log_entries.get(action=StoryLogEntry.Action.NOTE).note
+        note = protected.log_entries.get(action=StoryLogEntry.Action.IMPORT).note
         self.assertIn("password-protected", note)
 
     def test_featured_image_without_uploads_is_reported(self):
