@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.html import clean_html
+from articles.text import html_to_line
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 
@@ -345,7 +346,8 @@ def plain_text(value: str) -> str:
         ),
         value,
     )
-    return " ".join(html.unescape(strip_tags(value)).split())
+    # The one extractor (articles.text): blocks and table cells stay apart.
+    return html_to_line(value)
 
 
 def make_dek(excerpt: str, body_html: str, *, words: int = 40, limit: int = 600) -> str:

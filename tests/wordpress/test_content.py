@@ -129,3 +129,12 @@ def test_dek_from_excerpt_or_body():
     assert dek.startswith("word word")
     assert dek.endswith("…")
     assert "Caption" not in dek
+
+
+def test_a_dek_from_a_table_keeps_the_cells_apart():
+    """Imported deks used to read "Header labelHeader labelCell 1Cell 2"."""
+    body = (
+        "<table><thead><tr><th>Header label</th><th>Header label</th></tr></thead>"
+        "<tbody><tr><td>Cell 1</td><td>Cell 2</td></tr></tbody></table><p>After.</p>"
+    )
+    assert make_dek("", body) == "Header label Header label Cell 1 Cell 2 After."

@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from articles.caching import keys as cache_keys
 from articles.caching import purge
 from articles.models import Story, StoryByline, StoryLogEntry, StoryTag, unique_slug
+from articles.text import html_to_text
 
 from ..models import ImportedItem
 from ..summary import Tally
@@ -183,8 +184,9 @@ def _insert(plans: list[StoryPlan], slugs: list[str], *, context: Context) -> Wr
     stories = []
     for plan, slug in zip(plans, slugs, strict=True):
         story = Story(**plan.fields, slug=slug, created_by=by)
-        # What Story.save() would do: sanitised body (done in the plan), whole seconds,
-        # and the first edit count.
+        # What Story.save() would do: sanitised body (done in the plan), its text, whole
+        # seconds, and the first edit count.
+        story.body_text = html_to_text(story.body)
         if story.published_at is not None:
             story.published_at = story.published_at.replace(microsecond=0)
         story.edit_version = 1
