@@ -18,11 +18,38 @@ from .models import Comment
 MODERATION_BUTTONS = {"_approve": "approve", "_mark_spam": "mark_spam"}
 
 
+class ModerationFilter(admin.SimpleListFilter):
+    """The list opens on what needs a moderator: comments awaiting moderation."""
+
+    title = "status"
+    parameter_name = "moderation"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, ("all", "All comments")]
+
+    def choices(self, changelist):
+        # No "All" entry of Django's own: the default here is "awaiting moderation".
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or Comment.Status.PENDING) == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or Comment.Status.PENDING
+        if value == "all":
+            return queryset
+        if value not in Comment.Status.values:
+            return queryset.none()
+        return queryset.filter(status=value)
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "author_name", "author_email", "story", "status", "created_at"]
     list_display_links = ["excerpt"]
-    list_filter = ["status", "created_at", "story__section"]
+    list_filter = [ModerationFilter, "created_at", "story__section"]
     list_select_related = ["story"]
     search_fields = [
         "text", "author_name", "author_email", "ip_address", "story__headline",

@@ -7,6 +7,7 @@ and record who moderated it and when.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,6 +20,9 @@ from django.utils.text import Truncator
 from articles.models import Story
 
 MODERATE_PERMISSION = "comments.change_comment"
+
+# A web address in a comment's text, as urlize would make a link of it.
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 class ModerationPermissionError(PermissionDenied):
@@ -142,6 +146,12 @@ class Comment(models.Model):
     @property
     def excerpt(self) -> str:
         return Truncator(" ".join(self.text.split())).chars(80)
+
+    @property
+    def looks_like_spam(self) -> bool:
+        """Several links in one comment: what most comment spam looks like."""
+        limit = settings.NEWSROOM_COMMENT_SPAM_LINKS
+        return bool(limit) and len(_LINK.findall(self.text)) >= limit
 
     @property
     def is_approved(self) -> bool:

@@ -83,6 +83,9 @@ def post_comment(request: HttpRequest, story_pk: int) -> HttpResponse:
         form.add_error(None, RATE_LIMITED_MESSAGE)
         return render_story_page(request, story, form, status=429)
     comment = form.save(commit=False)
+    if comment.looks_like_spam:
+        # Held for a moderator's look under "Spam"; it is never shown before.
+        comment.status = Comment.Status.SPAM
     comment.ip_address = address
     comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     comment.save()

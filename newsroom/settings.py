@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin with the desk's own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "articles.apps.ArticlesConfig",
     "wordpress",
     "comments.apps.CommentsConfig",
+    "notifications.apps.NotificationsConfig",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,8 @@ NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
 NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = env.int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", default=30)
 NEWSROOM_COMMENT_RATE_LIMIT = env.str("NEWSROOM_COMMENT_RATE_LIMIT", default="3/10m")
 NEWSROOM_COMMENT_MAX_LENGTH = env.int("NEWSROOM_COMMENT_MAX_LENGTH", default=3000)
+# A comment with this many links or more is held as likely spam (0: never).
+NEWSROOM_COMMENT_SPAM_LINKS = env.int("NEWSROOM_COMMENT_SPAM_LINKS", default=3)
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -282,6 +285,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# E-mail (desk notifications): SMTP from EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.org:587; the console under `make run` (DEBUG).
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend"
+    )
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 if TESTING:
     # Fast hashing in tests; PBKDF2 stays available for accounts that production-mode

@@ -12,10 +12,6 @@ from articles.distribution.sitemaps import (
     sitemap_index,
 )
 
-admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} — Newsroom desk"
-admin.site.site_title = "Newsroom desk"
-admin.site.index_title = "The desk"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
@@ -28,6 +24,7 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("comments/", include("comments.urls")),
+    path("newsdesk/inbox/", include("notifications.urls")),
 ]
 
 if settings.DEBUG or settings.TESTING:

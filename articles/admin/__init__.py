@@ -6,4 +6,4 @@
 - `newsdesk`: the staff newsdesk page with its quick-draft form (outside the admin).
 """
 
-from . import sections, stories  # noqa: F401 -- registers the model admins
+from . import sections, stories, tags  # noqa: F401 -- registers the model admins

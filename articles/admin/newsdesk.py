@@ -90,6 +90,7 @@ class NewsdeskView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
             for key, title, queryset in lanes
         ]
         context.setdefault("form", QuickDraftForm())
+
         context["page_title"] = "Newsdesk"
         return context
 

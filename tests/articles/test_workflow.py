@@ -18,7 +18,7 @@ from articles.models import (
     WorkflowStateError,
 )
 from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
-from tests.factories import make_byline, make_section, make_story, make_user
+from tests.factories import TEST_PASSWORD, make_byline, make_section, make_story, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -471,3 +471,34 @@ def test_quick_draft_with_errors_rerenders(client, contributor):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not Story.objects.exists()
+
+
+# Where each role lands ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [CONTRIBUTOR, EDITOR])
+def test_reporters_and_editors_land_on_the_newsdesk(client, role):
+    user = member(role)
+    response = client.post(
+        reverse("admin:login") + "?next=/admin/",
+        {"username": user.username, "password": TEST_PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("articles:newsdesk")
+    assert response.status_code == 200
+    # The full index is one link away.
+    assert client.get(reverse("admin:index"), {"all": "1"}).status_code == 200
+
+
+def test_administrators_land_on_the_admin_index(client):
+    user = member(ADMINISTRATOR)
+    client.force_login(user)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_technical_shelves_are_out_of_a_contributors_sight(client):
+    client.force_login(member(CONTRIBUTOR))
+    index = client.get(reverse("admin:index"), {"all": "1"}).content.decode()
+    assert "Stories" in index
+    for technical in ("Tags", "Story redirects", "Legacy URLs", "Imported items"):
+        assert technical not in index, technical

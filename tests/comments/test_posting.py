@@ -392,3 +392,20 @@ def test_cannot_reply_across_stories(client, story):
     assert response.status_code == 200
     assert Comment.objects.count() == 1
     assert client.get(reverse("comments:reply", args=[story.pk, elsewhere.pk])).status_code == 404
+
+
+# --- Likely spam ------------------------------------------------------------------------
+
+
+def test_a_comment_with_several_links_is_held_as_likely_spam(client, story):
+    text = "Great deals http://a.example www.b.example https://c.example/x"
+    response = client.post(post_url(story), comment_data(text=text))
+    assert response.status_code == 302  # the reader is told it awaits moderation
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.SPAM
+    assert "Great deals" not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_comment_with_one_link_awaits_moderation_as_usual(client, story):
+    client.post(post_url(story), comment_data(text="Minutes: https://city.example/minutes"))
+    assert Comment.objects.get().status == Comment.Status.PENDING
