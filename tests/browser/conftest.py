@@ -7,6 +7,7 @@ The tests in this folder are marked `browser` and skip themselves when /usr/bin/
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,12 @@ def roles(transactional_db):
 
 
 @pytest.fixture
-def new_page(chromium):
-    """Open a page in a fresh browser context (its own cookies): `new_page()`."""
+def new_page(chromium, transactional_db):
+    """Open a page in a fresh browser context (its own cookies): `new_page()`.
+
+    Its pages are closed before the test database is emptied: a page that leaves sends
+    a last request (the desk releases its edit lock), which must not meet the flush.
+    """
     contexts = []
 
     def open_page():
@@ -107,6 +112,7 @@ def new_page(chromium):
     yield open_page
     for context in contexts:
         context.close()
+    time.sleep(0.3)  # let the server answer what the closing pages sent
 
 
 @pytest.fixture
