@@ -131,9 +131,7 @@ def test_a_story_from_the_reporter_to_a_correction_and_a_take_down(
     assert reader.goto(f"{base}{url}").status == 404
 
 
-def test_pressing_publish_with_unsaved_edits_publishes_them(
-    live_server, roles, new_page, log_in
-):
+def test_pressing_publish_with_unsaved_edits_publishes_them(live_server, roles, new_page, log_in):
     member(roles[EDITOR], "eddie")
     story = make_story(headline="Pool opens", status=Story.Status.DRAFT, published_at=None)
     page = new_page()
