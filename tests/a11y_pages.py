@@ -17,6 +17,11 @@ NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 def load_demo_newsroom() -> None:
     """The demo newsroom, plus a published correction so the corrections page has one."""
     call_command("load_demo", verbosity=0, stdout=StringIO())
+    add_a_correction()
+
+
+def add_a_correction() -> None:
+    """A published correction on the first public story with a picture."""
     story = Story.objects.published().filter(lead_image__gt="").first()
     Correction.objects.create(
         story=story, kind=Correction.Kind.CORRECTION, text="An earlier version misspelled a name."

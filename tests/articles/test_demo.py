@@ -37,13 +37,6 @@ demo = demo_content()
 PASSWORDS = {account.username: account.password for account in demo.accounts}
 
 
-@pytest.fixture(autouse=True)
-def demo_media(settings, tmp_path) -> Path:
-    """Generated pictures go to a temporary directory, never into the repository."""
-    settings.MEDIA_ROOT = tmp_path / "demo-media"
-    return settings.MEDIA_ROOT
-
-
 def load_demo(*args: str, debug: bool = True) -> str:
     """Run the command and return what it printed."""
     out = io.StringIO()
@@ -53,8 +46,9 @@ def load_demo(*args: str, debug: bool = True) -> str:
 
 
 @pytest.fixture
-def output() -> str:
-    return load_demo()
+def output(demo_newsroom) -> str:
+    """The demo as `load_demo` left it, with DEBUG on; built once for the module."""
+    return demo_newsroom.output
 
 
 def demo_stories():
@@ -163,7 +157,7 @@ def test_person_bylines_have_role_bio_private_email_and_portrait(output):
     assert Byline.objects.filter(kind=Byline.Kind.WIRE).exists()
 
 
-def test_lead_images_have_alt_text_credit_and_size(output, demo_media):
+def test_lead_images_have_alt_text_credit_and_size(output, media_root):
     stories = list(demo_stories())
     with_image = [story for story in stories if story.lead_image]
     # About two thirds carry a picture, so lists show both kinds of teaser.
@@ -173,7 +167,7 @@ def test_lead_images_have_alt_text_credit_and_size(output, demo_media):
         assert story.lead_image_caption
         assert story.lead_image_credit == demo.image_credit
         assert (story.lead_image_width, story.lead_image_height) == (1600, 1000)
-        assert Path(story.lead_image.path).is_relative_to(demo_media)
+        assert Path(story.lead_image.path).is_relative_to(media_root)
         assert Path(story.lead_image.path).is_file()
     # Different stories, different pictures.
     assert len({story.lead_image_alt for story in with_image}) > len(with_image) // 2
@@ -298,7 +292,7 @@ def test_refuses_to_build_over_slugs_that_are_taken():
     assert not Section.objects.filter(slug="people-in-the-news").exists()
 
 
-def test_a_failed_build_leaves_no_rows_and_no_files(monkeypatch, demo_media):
+def test_a_failed_build_leaves_no_rows_and_no_files(monkeypatch, media_root):
     real_build_story = builder.DemoBuilder._build_story
     built = []
 
@@ -314,7 +308,7 @@ def test_a_failed_build_leaves_no_rows_and_no_files(monkeypatch, demo_media):
     assert not Section.objects.filter(slug__in=[s.slug for s in demo.sections]).exists()
     assert not demo_stories().exists()
     assert not get_user_model().objects.filter(username__in=PASSWORDS).exists()
-    assert [path for path in demo_media.rglob("*") if path.is_file()] == []
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
 
 
 # Pictures
