@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.a11y_pages import NODE_MODULES, load_demo_newsroom, public_pages
+from tests.a11y_pages import NODE_MODULES, expected_status, load_demo_newsroom, public_pages
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -36,7 +36,8 @@ def test_public_pages_have_no_wcag_violations(chromium, live_server, axe_path, v
     page = chromium.new_page(viewport=viewport)
     failures = {}
     for name, path in pages.items():
-        page.goto(live_server.url + path)
+        response = page.goto(live_server.url + path)
+        assert response.status == expected_status(name), path
         page.add_script_tag(path=str(axe_path))
         result = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
