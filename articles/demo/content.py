@@ -142,7 +142,9 @@ class _Record:
     def __init__(self, data: Any, where: str) -> None:
         if not isinstance(data, dict):
             raise DemoContentError(f"{where}: expected a mapping of fields, got {data!r}")
-        self.data, self.where, self.read = data, where, set()
+        self.data = data
+        self.where = where
+        self.read: set[str] = set()
 
     def error(self, message: str) -> DemoContentError:
         return DemoContentError(f"{self.where}: {message}")
@@ -195,8 +197,8 @@ def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def _read_list(path: Path, key: str) -> tuple[dict, list]:
-    """The whole file as a mapping, and the list of records under `key`."""
+def _read_file(path: Path, key: str, *header: str) -> tuple[list, dict[str, str]]:
+    """The records listed under `key` in one file, and the text fields `header` beside them."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -205,26 +207,39 @@ def _read_list(path: Path, key: str) -> tuple[dict, list]:
         raise DemoContentError(f"{path}: cannot be read: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get(key), list):
         raise DemoContentError(f"{path}: expected a mapping with a list under '{key}'")
-    return document, document[key]
+    top = _Record(document, str(path))
+    records = top.get(key, list)
+    fields = {field: top.text(field) for field in header}
+    top.done()
+    return records, fields
 
 
-def _unique(items, what: str, where: Path, key=lambda item: item.slug) -> None:
-    seen: set[str] = set()
-    for item in items:
-        if key(item) in seen:
-            raise DemoContentError(f"{where}: {what} '{key(item)}' appears twice")
-        seen.add(key(item))
+def _read_records(
+    path: Path, records: list, what: str, read, *, name: str = "slug", seen: set | None = None
+) -> list:
+    """`read(record)` for each record, named in errors by its `name` field or position.
 
-
-def _read_sections(path: Path) -> tuple[str, str, list[DemoSection]]:
-    document, records = _read_list(path, "sections")
-    head = _Record(document, str(path))
-    marker, credit = head.text("marker_section"), head.text("image_credit")
-    head.get("sections", list)
-    head.done()
-    sections: list[DemoSection] = []
+    `name` must be unique among the records, and among those in `seen` if given.
+    """
+    seen = set() if seen is None else seen
+    items = []
     for number, data in enumerate(records, start=1):
-        record = _Record(data, f"{path}, section {_label(data, 'slug', number)}")
+        label = repr(data[name]) if isinstance(data, dict) and name in data else f"number {number}"
+        record = _Record(data, f"{path}, {what} {label}")
+        item = read(record)
+        record.done()
+        if getattr(item, name) in seen:
+            raise record.error(f"another {what} has the same {name}")
+        seen.add(getattr(item, name))
+        items.append(item)
+    return items
+
+
+def _read_sections(path: Path) -> tuple[dict[str, str], list[DemoSection]]:
+    records, header = _read_file(path, "sections", "marker_section", "image_credit")
+    listed: set[str] = set()
+
+    def read(record: _Record) -> DemoSection:
         section = DemoSection(
             slug=record.text("slug"),
             name=record.text("name"),
@@ -232,62 +247,42 @@ def _read_sections(path: Path) -> tuple[str, str, list[DemoSection]]:
             position=record.get("position", int),
             description=record.text("description"),
         )
-        record.done()
-        if section.parent and section.parent not in {s.slug for s in sections}:
+        if section.parent and section.parent not in listed:
             raise record.error(f"parent '{section.parent}' must be listed before it")
-        sections.append(section)
-    _unique(sections, "section", path)
-    if marker not in {section.slug for section in sections}:
-        raise head.error(f"marker_section '{marker}' is not one of the sections")
-    return marker, credit, sections
+        listed.add(section.slug)
+        return section
 
-
-def _read_bylines(path: Path) -> list[DemoByline]:
-    bylines = []
-    for number, data in enumerate(_read_list(path, "bylines")[1], start=1):
-        record = _Record(data, f"{path}, byline {_label(data, 'slug', number)}")
-        byline = DemoByline(
-            slug=record.text("slug"),
-            name=record.text("name"),
-            kind=record.choice("kind", Byline.Kind.values),
-            role_line=record.text("role_line"),
-            email=record.text("email", ""),
-            portrait=record.choice("portrait", list(PALETTE), None),
-            bio=record.text("bio"),
+    sections = _read_records(path, records, "section", read)
+    if header["marker_section"] not in listed:
+        raise DemoContentError(
+            f"{path}: marker_section '{header['marker_section']}' is not one of the sections"
         )
-        record.done()
-        bylines.append(byline)
-    _unique(bylines, "byline", path)
-    return bylines
+    return header, sections
 
 
-def _read_accounts(path: Path, byline_slugs: set[str]) -> list[DemoAccount]:
-    accounts = []
-    for number, data in enumerate(_read_list(path, "accounts")[1], start=1):
-        record = _Record(data, f"{path}, account {_label(data, 'username', number)}")
-        account = DemoAccount(
-            username=record.text("username"),
-            password=record.text("password"),
-            email=record.text("email"),
-            first_name=record.text("first_name"),
-            last_name=record.text("last_name"),
-            role=record.choice("role", list(ROLES)),
-            is_superuser=record.get("is_superuser", bool, False),
-            byline=record.choice("byline", sorted(byline_slugs), None),
-        )
-        record.done()
-        accounts.append(account)
-    _unique(accounts, "account", path, key=lambda account: account.username)
-    return accounts
+def _read_byline(record: _Record) -> DemoByline:
+    return DemoByline(
+        slug=record.text("slug"),
+        name=record.text("name"),
+        kind=record.choice("kind", Byline.Kind.values),
+        role_line=record.text("role_line"),
+        email=record.text("email", ""),
+        portrait=record.choice("portrait", list(PALETTE), None),
+        bio=record.text("bio"),
+    )
 
 
-def _read_stories(path: Path, section_slugs: set[str], byline_slugs: set[str]):
-    stories = []
-    for number, data in enumerate(_read_list(path, "stories")[1], start=1):
-        record = _Record(data, f"{path}, story {_label(data, 'slug', number)}")
-        stories.append(_read_story(record, sorted(section_slugs), sorted(byline_slugs)))
-        record.done()
-    return stories
+def _read_account(record: _Record, bylines: list[str]) -> DemoAccount:
+    return DemoAccount(
+        username=record.text("username"),
+        password=record.text("password"),
+        email=record.text("email"),
+        first_name=record.text("first_name"),
+        last_name=record.text("last_name"),
+        role=record.choice("role", list(ROLES)),
+        is_superuser=record.get("is_superuser", bool, False),
+        byline=record.choice("byline", bylines, None),
+    )
 
 
 def _read_story(record: _Record, sections: list[str], bylines: list[str]) -> DemoStory:
@@ -362,30 +357,39 @@ def _read_image(record: _Record) -> DemoImage | None:
     return result
 
 
-def _label(data: Any, key: str, number: int) -> str:
-    """'slug' when the record has one, else its position: errors point at the record."""
-    if isinstance(data, dict) and isinstance(data.get(key), str):
-        return repr(data[key])
-    return f"number {number}"
-
-
 def load_content(directory: Path = DATA_DIR) -> DemoContent:
     """Read and check every data file in `directory`."""
-    marker, credit, sections = _read_sections(directory / "newsroom.yaml")
-    bylines = _read_bylines(directory / "bylines.yaml")
-    byline_slugs = {byline.slug for byline in bylines}
-    accounts = _read_accounts(directory / "accounts.yaml", byline_slugs)
+    header, sections = _read_sections(directory / "newsroom.yaml")
+    section_slugs = [section.slug for section in sections]
+    path = directory / "bylines.yaml"
+    bylines = _read_records(path, _read_file(path, "bylines")[0], "byline", _read_byline)
+    byline_slugs = sorted(byline.slug for byline in bylines)
+
+    path = directory / "accounts.yaml"
+    accounts = _read_records(
+        path,
+        _read_file(path, "accounts")[0],
+        "account",
+        lambda record: _read_account(record, byline_slugs),
+        name="username",
+    )
+
     story_files = sorted((directory / "stories").glob("*.yaml"))
     if not story_files:
         raise DemoContentError(f"{directory / 'stories'}: no story files (*.yaml)")
-    section_slugs = {section.slug for section in sections}
     stories: list[DemoStory] = []
+    slugs: set[str] = set()  # unique across the files
     for path in story_files:
-        stories += _read_stories(path, section_slugs, byline_slugs)
-        _unique(stories, "story", path)
+        stories += _read_records(
+            path,
+            _read_file(path, "stories")[0],
+            "story",
+            lambda record: _read_story(record, section_slugs, byline_slugs),
+            seen=slugs,
+        )
     return DemoContent(
-        marker_section=marker,
-        image_credit=credit,
+        marker_section=header["marker_section"],
+        image_credit=header["image_credit"],
         sections=tuple(sections),
         bylines=tuple(bylines),
         accounts=tuple(accounts),

@@ -410,7 +410,9 @@ def test_a_mistake_in_a_story_names_the_file_the_story_and_the_field(tmp_path, r
 def test_a_story_listed_twice_is_refused(tmp_path):
     write_data(tmp_path)
     (tmp_path / "stories/02-again.yaml").write_text((tmp_path / STORY_FILE).read_text())
-    with pytest.raises(DemoContentError, match="02-again.yaml: story 'a-story' appears twice"):
+    with pytest.raises(
+        DemoContentError, match="02-again.yaml, story 'a-story': another story has the same slug"
+    ):
         load_content(tmp_path)
 
 
