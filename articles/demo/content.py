@@ -27,6 +27,7 @@ A story has these fields; the optional ones show their default:
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -153,7 +154,9 @@ class _Record:
         self.read.add(key)
         if key not in self.data:
             if default is ...:
-                raise self.error(f"'{key}' is missing")
+                near = difflib.get_close_matches(key, [str(k) for k in self.data], n=1)
+                hint = f" (is '{near[0]}' a misspelling?)" if near else ""
+                raise self.error(f"'{key}' is missing{hint}")
             return default
         value = self.data[key]
         # YAML reads `yes` as a boolean and `1.0` as a number: say so, not just "wrong".

@@ -381,7 +381,10 @@ def test_the_loader_reads_a_story_and_joins_its_wrapped_body(tmp_path):
 @pytest.mark.parametrize(
     "replace, message",
     [
-        (("headline: A story", "headlne: A story"), "'headline' is missing"),
+        (
+            ("headline: A story", "headlne: A story"),
+            "'headline' is missing (is 'headlne' a misspelling?)",
+        ),
         (("days_ago: 1", "days_ago: 1\n  colour: red"), "unknown field(s): colour"),
         (("section: news", "section: weather"), "'section' is 'weather'; it must be one of"),
         (("{by: staff}", "{by: nobody}"), "unknown byline 'nobody'"),
