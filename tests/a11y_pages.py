@@ -14,13 +14,26 @@ from articles.models import Byline, Correction, Story
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 
 
+NOT_FOUND = "not-found"
+
+
 def load_demo_newsroom() -> None:
     """The demo newsroom, plus a published correction so the corrections page has one."""
     call_command("load_demo", verbosity=0, stdout=StringIO())
+    add_a_correction()
+
+
+def add_a_correction() -> None:
+    """A published correction on the first public story with a picture."""
     story = Story.objects.published().filter(lead_image__gt="").first()
     Correction.objects.create(
         story=story, kind=Correction.Kind.CORRECTION, text="An earlier version misspelled a name."
     )
+
+
+def expected_status(name: str) -> int:
+    """Every page answers 200, except the page that must not be found."""
+    return 404 if name == NOT_FOUND else 200
 
 
 def public_pages() -> dict[str, str]:
@@ -35,7 +48,7 @@ def public_pages() -> dict[str, str]:
         "byline": byline.get_absolute_url(),
         "tag": reverse("articles:tag", args=[tag.slug]),
         "corrections": reverse("articles:corrections"),
-        "not-found": "/no-such-page/",
+        NOT_FOUND: "/no-such-page/",
     }
     try:
         pages["search"] = reverse("articles:search") + "?q=river"

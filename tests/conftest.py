@@ -2,16 +2,105 @@
 
 from __future__ import annotations
 
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
+from articles.demo.content import DemoContent, demo_content
 from tests.factories import make_editor, make_superuser, make_user
+
+DEMO_FIXTURE = "demo_newsroom"
+
+
+@dataclass(frozen=True)
+class DemoNewsroom:
+    """The module's demo newsroom: what `load_demo` printed, its content and its files."""
+
+    output: str
+    content: DemoContent
+    media_root: Path
+
+
+@pytest.fixture(scope="module")
+def demo_newsroom(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoNewsroom:
+    """The demo newsroom, built once per test module and rolled back after its last test.
+
+    Building it takes seconds, so a module builds it once, inside an outer transaction
+    that each test's own transaction nests in (as Django's `setUpTestData` does): every
+    test sees the demo as freshly loaded, whatever the test before it changed. It is
+    built with DEBUG on, so the demo logins exist. Each test gets a fresh MEDIA_ROOT that
+    starts with the demo's pictures (see `media_root`).
+
+    Tests that need an empty database can share a module with it:
+    `pytest_collection_modifyitems` runs them before the demo is built.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    out = io.StringIO()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media, DEBUG=True):
+                call_command("load_demo", stdout=out)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield DemoNewsroom(output=out.getvalue(), content=demo_content(), media_root=media)
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+    cache.clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In each module, run the tests that use the shared demo newsroom last.
+
+    The others then see an empty database, because the module's demo is built just
+    before its first test and rolled back after its last. Tests that commit (transactional
+    tests, the live server) cannot nest in its transaction, so they may not use it.
+    """
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+        if DEMO_FIXTURE in item.fixturenames and _commits(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test cannot use {DEMO_FIXTURE}, "
+                "whose rows live in a transaction that is rolled back"
+            )
+    items.sort(
+        key=lambda item: (modules[item.nodeid.split("::")[0]], DEMO_FIXTURE in item.fixturenames)
+    )
+
+
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    return transactional or bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploads and image renditions go to a fresh directory for every test."""
+def media_root(request, settings, tmp_path):
+    """Uploads and image renditions go to a fresh directory for every test.
+
+    A test that uses the demo newsroom finds the demo's pictures there: hard links to the
+    module's files, so copying is instant and nothing a test stores or deletes reaches
+    the next test. (Storage never rewrites a file in place, so the links are safe.)
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    if DEMO_FIXTURE in request.fixturenames:
+        demo = request.getfixturevalue(DEMO_FIXTURE)
+        shutil.copytree(demo.media_root, settings.MEDIA_ROOT, copy_function=os.link)
     # imagekit remembers which renditions exist in the cache; forget the last test's.
     cache.clear()
     yield settings.MEDIA_ROOT

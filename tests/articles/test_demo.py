@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -23,22 +24,17 @@ from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
-from articles import demo_content as demo
-from articles.management.commands import load_demo as load_demo_module
+from articles.demo import builder, pictures
+from articles.demo.content import DemoContentError, demo_content, load_content
+from articles.management.commands import load_demo as load_demo_command
 from articles.models import Byline, Section, Story, StoryByline
 from articles.roles import EDITOR
 from tests.factories import make_byline, make_section, make_story, make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORDS = {account["username"]: account["password"] for account in demo.ACCOUNTS}
-
-
-@pytest.fixture(autouse=True)
-def demo_media(settings, tmp_path) -> Path:
-    """Generated pictures go to a temporary directory, never into the repository."""
-    settings.MEDIA_ROOT = tmp_path / "demo-media"
-    return settings.MEDIA_ROOT
+demo = demo_content()
+PASSWORDS = {account.username: account.password for account in demo.accounts}
 
 
 def load_demo(*args: str, debug: bool = True) -> str:
@@ -50,8 +46,9 @@ def load_demo(*args: str, debug: bool = True) -> str:
 
 
 @pytest.fixture
-def output() -> str:
-    return load_demo()
+def output(demo_newsroom) -> str:
+    """The demo as `load_demo` left it, with DEBUG on; built once for the module."""
+    return demo_newsroom.output
 
 
 def demo_stories():
@@ -84,7 +81,7 @@ def snapshot() -> dict:
 
 
 def test_sections_include_people_in_the_news_under_news(output):
-    sections = Section.objects.filter(slug__in=[s["slug"] for s in demo.SECTIONS])
+    sections = Section.objects.filter(slug__in=[s.slug for s in demo.sections])
     assert sections.count() >= 4
     people = Section.objects.get(slug="people-in-the-news")
     assert people.name == "People in the News"
@@ -96,7 +93,7 @@ def test_sections_include_people_in_the_news_under_news(output):
 def test_at_least_30_stories_spread_over_about_two_months(output):
     stories = demo_stories()
     assert stories.count() >= 30
-    assert stories.count() == len(demo.STORIES)
+    assert stories.count() == len(demo.stories)
     now = timezone.now()
     published = stories.published()
     oldest = published.order_by("published_at").first().published_at
@@ -151,9 +148,7 @@ def test_a_story_is_credited_to_the_staff_desk(output):
 
 
 def test_person_bylines_have_role_bio_private_email_and_portrait(output):
-    people = Byline.objects.filter(
-        slug__in=[b["slug"] for b in demo.BYLINES], kind=Byline.Kind.PERSON
-    )
+    people = Byline.objects.filter(slug__in=[b.slug for b in demo.bylines], kind=Byline.Kind.PERSON)
     assert people.count() >= 4
     for byline in people:
         assert byline.role_line and byline.bio and byline.email
@@ -162,7 +157,7 @@ def test_person_bylines_have_role_bio_private_email_and_portrait(output):
     assert Byline.objects.filter(kind=Byline.Kind.WIRE).exists()
 
 
-def test_lead_images_have_alt_text_credit_and_size(output, demo_media):
+def test_lead_images_have_alt_text_credit_and_size(output, media_root):
     stories = list(demo_stories())
     with_image = [story for story in stories if story.lead_image]
     # About two thirds carry a picture, so lists show both kinds of teaser.
@@ -170,9 +165,9 @@ def test_lead_images_have_alt_text_credit_and_size(output, demo_media):
     for story in with_image:
         assert story.lead_image_alt.startswith("Abstract illustration")
         assert story.lead_image_caption
-        assert story.lead_image_credit == demo.IMAGE_CREDIT
+        assert story.lead_image_credit == demo.image_credit
         assert (story.lead_image_width, story.lead_image_height) == (1600, 1000)
-        assert Path(story.lead_image.path).is_relative_to(demo_media)
+        assert Path(story.lead_image.path).is_relative_to(media_root)
         assert Path(story.lead_image.path).is_file()
     # Different stories, different pictures.
     assert len({story.lead_image_alt for story in with_image}) > len(with_image) // 2
@@ -229,7 +224,7 @@ def test_no_demo_accounts_when_debug_is_off():
     assert "createsuperuser" in output
     assert "admin-demo-2026" not in output
     # The newsroom itself is complete all the same.
-    assert demo_stories().count() == len(demo.STORIES)
+    assert demo_stories().count() == len(demo.stories)
     assert Byline.objects.get(slug="elena-marsh").user is None
 
 
@@ -297,33 +292,141 @@ def test_refuses_to_build_over_slugs_that_are_taken():
     assert not Section.objects.filter(slug="people-in-the-news").exists()
 
 
-def test_a_failed_build_leaves_no_rows_and_no_files(monkeypatch, demo_media):
-    real_build_story = load_demo_module.DemoBuilder._build_story
+def test_a_failed_build_leaves_no_rows_and_no_files(monkeypatch, media_root):
+    real_build_story = builder.DemoBuilder._build_story
     built = []
 
     def failing_build_story(self, data, *args):
         if len(built) == 5:
             raise RuntimeError("disk full")
-        built.append(data["slug"])
+        built.append(data.slug)
         return real_build_story(self, data, *args)
 
-    monkeypatch.setattr(load_demo_module.DemoBuilder, "_build_story", failing_build_story)
+    monkeypatch.setattr(builder.DemoBuilder, "_build_story", failing_build_story)
     with pytest.raises(RuntimeError, match="disk full"):
         load_demo()
-    assert not Section.objects.filter(slug__in=[s["slug"] for s in demo.SECTIONS]).exists()
+    assert not Section.objects.filter(slug__in=[s.slug for s in demo.sections]).exists()
     assert not demo_stories().exists()
     assert not get_user_model().objects.filter(username__in=PASSWORDS).exists()
-    assert [path for path in demo_media.rglob("*") if path.is_file()] == []
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
 
 
 # Pictures
 
 
 def test_alt_text_names_the_colours_that_were_drawn():
-    image = load_demo_module.draw_lead_image("seed", "sun", "navy", "amber")
-    alt = load_demo_module.describe_lead_image("sun", "navy", "amber")
+    image = pictures.draw_lead_image("seed", "sun", "navy", "amber")
+    alt = pictures.describe_lead_image("sun", "navy", "amber")
     assert image.size == (1600, 1000)
     assert "amber sun" in alt and "navy horizon" in alt
     # The top-left corner is sky, so it is a tint of the sun's colour, not the land's.
     red, green, blue = image.getpixel((0, 0))
     assert red > blue
+
+
+# The data files
+
+MINIMAL_DATA = {
+    "newsroom.yaml": """
+        marker_section: news
+        image_credit: "Illustration: Test"
+        sections:
+        - {slug: news, name: News, position: 1, description: The news.}
+    """,
+    "bylines.yaml": """
+        bylines:
+        - {slug: staff, name: Staff, kind: desk, role_line: The desk, bio: The newsroom.}
+    """,
+    "accounts.yaml": "accounts: []",
+    "stories/01-news.yaml": """
+        stories:
+        - slug: a-story
+          headline: A story
+          dek: What happened.
+          section: news
+          tags: [one, two]
+          bylines: [{by: staff}]
+          days_ago: 1
+          body: |
+            <p>First
+            paragraph.</p>
+            <p>Second.</p>
+    """,
+}
+STORY_FILE = "stories/01-news.yaml"
+
+
+def write_data(directory: Path, replace: tuple[str, str] = ("", "")) -> Path:
+    """A tiny valid newsroom in `directory`, with one text replaced in the story file."""
+    for name, text in MINIMAL_DATA.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = textwrap.dedent(text)
+        if name == STORY_FILE:
+            old, new = replace
+            assert old in text
+            text = text.replace(old, new, 1)
+        path.write_text(text)
+    return directory
+
+
+def test_the_loader_reads_a_story_and_joins_its_wrapped_body(tmp_path):
+    content = load_content(write_data(tmp_path))
+    (story,) = content.stories
+    assert story.body == "<p>First paragraph.</p><p>Second.</p>"
+    assert story.bylines == (("staff", "by"),)
+    assert (story.kind, story.status, story.image) == ("news", "published", None)
+
+
+@pytest.mark.parametrize(
+    "replace, message",
+    [
+        (
+            ("headline: A story", "headlne: A story"),
+            "'headline' is missing (is 'headlne' a misspelling?)",
+        ),
+        (("days_ago: 1", "days_ago: 1\n  colour: red"), "unknown field(s): colour"),
+        (("section: news", "section: weather"), "'section' is 'weather'; it must be one of"),
+        (("{by: staff}", "{by: nobody}"), "unknown byline 'nobody'"),
+        (("{by: staff}", "{written: staff}"), "'bylines' has the role 'written'"),
+        (("days_ago: 1", ""), "a published story needs a time"),
+        (("days_ago: 1", "days_ago: 1\n  status: draft"), "a draft story has no time"),
+        (("headline: A story", "headline: yes"), "'headline' should be str, not True"),
+        (
+            ("days_ago: 1", "days_ago: 1\n  image: {motif: waves, colors: [navy, gold]}"),
+            "'motif' is 'waves'",
+        ),
+        (
+            ("days_ago: 1", "days_ago: 1\n  image: {motif: sun, colors: [navy, mauve]}"),
+            "'mauve', which is not in the palette",
+        ),
+    ],
+)
+def test_a_mistake_in_a_story_names_the_file_the_story_and_the_field(tmp_path, replace, message):
+    with pytest.raises(DemoContentError) as raised:
+        load_content(write_data(tmp_path, replace))
+    assert str(tmp_path / STORY_FILE) in str(raised.value)
+    assert "story 'a-story'" in str(raised.value)
+    assert message in str(raised.value)
+
+
+def test_a_story_listed_twice_is_refused(tmp_path):
+    write_data(tmp_path)
+    (tmp_path / "stories/02-again.yaml").write_text((tmp_path / STORY_FILE).read_text())
+    with pytest.raises(
+        DemoContentError, match="02-again.yaml, story 'a-story': another story has the same slug"
+    ):
+        load_content(tmp_path)
+
+
+def test_a_file_that_is_not_yaml_is_named(tmp_path):
+    with pytest.raises(DemoContentError, match=r"01-news\.yaml: not valid YAML"):
+        load_content(write_data(tmp_path, ("tags: [one, two]", "tags: [one, two")))
+
+
+def test_the_command_reports_broken_data_without_touching_the_database(tmp_path, monkeypatch):
+    broken = write_data(tmp_path, ("section: news", "section: weather"))
+    monkeypatch.setattr(load_demo_command, "demo_content", lambda: load_content(broken))
+    with pytest.raises(CommandError, match="data files need fixing: .*story 'a-story'"):
+        load_demo()
+    assert not Section.objects.exists()
