@@ -185,7 +185,7 @@ class DemoBuilder:
         sections = self._build_sections()
         users = self._build_accounts() if with_accounts else {}
         bylines = self._build_bylines(users)
-        stories = self._build_stories(now, sections, bylines, users.get("editor"))
+        stories = self._build_stories(now, sections, bylines, users)
         return {
             "sections": len(sections),
             "bylines": len(bylines),
@@ -264,10 +264,11 @@ class DemoBuilder:
         self.log(f"  Bylines: {len(bylines)}")
         return bylines
 
-    def _build_stories(self, now, sections, bylines, created_by) -> int:
+    def _build_stories(self, now, sections, bylines, users) -> int:
         total = len(self.content.stories)
         for number, data in enumerate(self.content.stories, start=1):
-            self._build_story(data, now, sections, bylines, created_by)
+            # Without the demo logins (DEBUG off) the stories have no author account.
+            self._build_story(data, now, sections, bylines, users.get(data.written_by))
             if number % PROGRESS_EVERY == 0 or number == total:
                 self.log(f"  Stories: {number}/{total}")
         return total

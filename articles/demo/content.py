@@ -22,6 +22,7 @@ A story has these fields; the optional ones show their default:
     updated_hours_later              optional: a material update this long after
     image                            optional: `motif`, `colors` (two palette names) and
                                      `caption`, drawn by `articles.demo.pictures`
+    written_by: editor               the demo account that started it (a username)
     body                             HTML, wrapped freely (see `compact_html()`)
 """
 
@@ -107,6 +108,7 @@ class DemoStory:
     days_ago: float | None
     updated_hours_later: float | None
     image: DemoImage | None
+    written_by: str
     body: str
 
 
@@ -288,7 +290,9 @@ def _read_account(record: _Record, bylines: list[str]) -> DemoAccount:
     )
 
 
-def _read_story(record: _Record, sections: list[str], bylines: list[str]) -> DemoStory:
+def _read_story(
+    record: _Record, sections: list[str], bylines: list[str], accounts: list[str]
+) -> DemoStory:
     status = record.choice("status", Story.Status.values, Story.Status.PUBLISHED)
     days_ago = record.number("days_ago", None)
     if status == Story.Status.PUBLISHED and days_ago is None:
@@ -315,6 +319,7 @@ def _read_story(record: _Record, sections: list[str], bylines: list[str]) -> Dem
         days_ago=days_ago,
         updated_hours_later=record.number("updated_hours_later", None),
         image=_read_image(record),
+        written_by=record.choice("written_by", accounts, "editor"),
         body=compact_html(record.text("body")),
     )
 
@@ -377,6 +382,8 @@ def load_content(directory: Path = DATA_DIR) -> DemoContent:
         name="username",
     )
 
+    usernames = [account.username for account in accounts]
+
     story_files = sorted((directory / "stories").glob("*.yaml"))
     if not story_files:
         raise DemoContentError(f"{directory / 'stories'}: no story files (*.yaml)")
@@ -387,7 +394,7 @@ def load_content(directory: Path = DATA_DIR) -> DemoContent:
             path,
             _read_file(path, "stories")[0],
             "story",
-            lambda record: _read_story(record, section_slugs, byline_slugs),
+            lambda record: _read_story(record, section_slugs, byline_slugs, usernames),
             seen=slugs,
         )
     return DemoContent(
