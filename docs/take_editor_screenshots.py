@@ -14,41 +14,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "screenshots"
+from screenshot_kit import VIEWPORT, Camera, ThrowawaySite, around, launch, region
+
 PORT = int(os.environ.get("PORT", "8765"))
-BASE = f"http://127.0.0.1:{PORT}"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 1280, "height": 900}
-MAX_BYTES = 300_000
 PASSWORD = "guide-demo-password-2026"  # noqa: S105 -- a throwaway database's account
-
-WORKDIR = Path(tempfile.mkdtemp(prefix="editors-guide-"))
-SITE_ENV = {
-    **os.environ,
-    "DEBUG": "true",
-    "DATABASE_URL": f"sqlite:///{WORKDIR / 'guide.sqlite3'}",
-    "MEDIA_ROOT": str(WORKDIR / "media"),
-    "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-    "NEWSROOM_TESTING": "false",
-}
+SITE = ThrowawaySite("editors-guide-", PORT)
+BASE = SITE.base
 
 
 # The site's data -----------------------------------------------------------------------
@@ -60,14 +33,8 @@ def build_site() -> dict:
     Each step is done at a time of its own in the past (freezegun), so timelines,
     revisions and lists read like a real desk's day.
     """
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=SITE_ENV,
-        check=True,
-    )
-    os.environ.update(SITE_ENV)
-    sys.path.insert(0, str(ROOT))
+    SITE.manage("migrate", "--noinput", "-v", "0")
+    os.environ.update(SITE.env)
     import django
 
     django.setup()
@@ -257,74 +224,7 @@ def build_site() -> dict:
     }
 
 
-# The server ----------------------------------------------------------------------------
-
-
-def start_server() -> subprocess.Popen:
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-            raise SystemExit(f"Port {PORT} is taken; choose another with PORT=…")
-    server = subprocess.Popen(  # noqa: S603 -- our own interpreter, fixed arguments
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"],
-        cwd=ROOT,
-        env=SITE_ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=open(WORKDIR / "server.log", "w"),  # noqa: SIM115
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{BASE}/admin/login/", timeout=2):  # noqa: S310
-                return server
-        except OSError:
-            if server.poll() is not None:
-                break
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit(f"The development server did not start; see {WORKDIR / 'server.log'}")
-
-
 # The walk-through ----------------------------------------------------------------------
-
-
-class Camera:
-    def __init__(self) -> None:
-        self.taken: list[tuple[str, int]] = []
-
-    def shot(self, page, name: str, *, clip: dict | None = None) -> None:
-        """Save editors-NAME.png: the viewport, or a `clip` rectangle of the whole page."""
-        path = OUT / f"editors-{name}.png"
-        page.wait_for_timeout(200)
-        if clip is None:
-            page.screenshot(path=path, animations="disabled")
-        else:
-            page.screenshot(path=path, clip=clip, full_page=True, animations="disabled")
-        size = path.stat().st_size
-        self.taken.append((path.name, size))
-        if size > MAX_BYTES:
-            print(f"warning: {path.name} is {size // 1000} KB", file=sys.stderr)
-
-
-def region(page, top: str, bottom: str | None = None, *, pad: int = 12, full_width=True):
-    """A rectangle of the page from the top of one element to the bottom of another.
-
-    Full width by default (the admin's columns stay in view); otherwise just the elements.
-    """
-    scroll_y = page.evaluate("window.scrollY")
-    first = page.locator(top).first.bounding_box()
-    last = page.locator(bottom).first.bounding_box() if bottom else first
-    y = max(first["y"] + scroll_y - pad, 0)
-    height = last["y"] + scroll_y + last["height"] - y + pad
-    if full_width:
-        return {"x": 0, "y": y, "width": VIEWPORT["width"], "height": height}
-    x = max(min(first["x"], last["x"]) - pad, 0)
-    right = max(first["x"] + first["width"], last["x"] + last["width"]) + pad
-    return {"x": x, "y": y, "width": min(right, VIEWPORT["width"]) - x, "height": height}
-
-
-def around(page, selector: str, *, pad: int = 12) -> dict:
-    """A rectangle just around one element."""
-    return region(page, selector, pad=pad, full_width=False)
 
 
 def log_in(page, username: str) -> None:
@@ -511,28 +411,22 @@ def walk_through(browser, ids: dict, camera: Camera) -> None:
 
 
 def main() -> None:
-    OUT.mkdir(exist_ok=True)
-    print(f"Building the site in {WORKDIR} …")
+    print(f"Building the site in {SITE.workdir} …")
     ids = build_site()
-    server = start_server()
+    SITE.start()
     camera = Camera()
     try:
         # Imported late: Playwright's sync API runs an event loop, and the ORM work is done.
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch(playwright)
             walk_through(browser, ids, camera)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-    for name, size in camera.taken:
-        print(f"{name:40} {size // 1000:4} KB")
-    print(f"{len(camera.taken)} screenshots in {OUT}.")
-    shutil.rmtree(WORKDIR)  # kept when something failed, for a look at server.log
+        SITE.stop()
+    camera.report()
+    shutil.rmtree(SITE.workdir)  # kept when something failed, for a look at server.log
 
 
 if __name__ == "__main__":

@@ -20,7 +20,10 @@ class NotificationSettingsForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         self.user = user
         muted = set(MutedKind.objects.filter(user=user).values_list("kind", flat=True))
-        kwargs.setdefault("initial", {"kinds": [k for k in Kind.values if k not in muted]})
+        kwargs["initial"] = {
+            **(kwargs.get("initial") or {}),
+            "kinds": [kind for kind in Kind.values if kind not in muted],
+        }
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_id = "notification-settings"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import time
 
+import lxml.html
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -129,12 +130,19 @@ def test_settings_page_turns_kinds_off_and_on(client, desk):
     url = reverse("notifications:settings")
     page = client.get(url).content.decode()
     assert "A story is submitted for review" in page
+
+    def ticked() -> set[str]:
+        doc = lxml.html.fromstring(client.get(url).content.decode())
+        return set(doc.xpath("//input[@name='kinds'][@checked]/@value"))
+
+    assert ticked() == set(Kind.values)  # everything is on until turned off
     wanted = [Kind.PUBLISHED, Kind.COMMENT]
     assert client.post(url, {"kinds": wanted}).status_code == 302
     assert set(MutedKind.objects.filter(user=erin).values_list("kind", flat=True)) == {
         Kind.SUBMITTED,
         Kind.SENT_BACK,
     }
+    assert ticked() == set(wanted)
     client.post(url, {"kinds": Kind.values})
     assert not MutedKind.objects.filter(user=erin).exists()
 

@@ -63,6 +63,10 @@ class NewsdeskView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
         start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
         stories = Story.objects.select_related("section", "assigned_to")
         lanes = [
+            # Their queue first: what they started and is not out yet.
+            ("mine", "My stories", stories.filter(created_by=user).exclude(
+                status=Story.Status.PUBLISHED
+            )),
             ("drafts", "Drafts", stories.filter(status=Story.Status.DRAFT)),
             ("review", "In review", stories.filter(status=Story.Status.REVIEW)),
             ("scheduled", "Scheduled", stories.scheduled().order_by("published_at")),
@@ -73,7 +77,7 @@ class NewsdeskView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
                     published_at__gte=start_of_day, published_at__lt=start_of_day + timedelta(1)
                 ),
             ),
-            ("mine", "Assigned to me", stories.filter(assigned_to=user).exclude(
+            ("assigned", "Assigned to me", stories.filter(assigned_to=user).exclude(
                 status=Story.Status.PUBLISHED
             )),
         ]  # fmt: skip

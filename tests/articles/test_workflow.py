@@ -444,6 +444,18 @@ def test_newsdesk_shows_the_pipeline(client, desk_editor, contributor):
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_the_newsdesk_starts_with_my_stories(client, contributor):
+    mine = draft_by(contributor, headline="My own draft")
+    sent = draft_by(contributor, status=Story.Status.REVIEW, headline="Mine, in review")
+    make_story(status=Story.Status.DRAFT, published_at=None, headline="Someone else's")
+    client.force_login(contributor)
+    doc = lxml.html.fromstring(client.get(reverse("articles:newsdesk")).content.decode())
+    lanes = doc.xpath("//section[starts-with(@id, 'lane-')]/@id")
+    assert lanes[0] == "lane-mine"
+    listed = [" ".join(a.text_content().split()) for a in doc.xpath("//*[@id='lane-mine']//a")]
+    assert listed == [sent.headline, mine.headline]
+
+
 def test_newsdesk_is_for_staff_only(client):
     assert client.get(reverse("articles:newsdesk")).status_code == 302
     client.force_login(make_user())
