@@ -30,9 +30,11 @@ node_modules/.installed: package-lock.json
 		echo "npm not found: the accessibility and HTML-validity checks will be skipped."; \
 	fi
 
-# SQLite by default; PostgreSQL when DATABASE_URL points at one.
+# SQLite by default; PostgreSQL when DATABASE_URL points at one. Two worker processes
+# (pytest-xdist), a test module to each at a time: its shared demo newsroom stays whole.
+TEST_WORKERS ?= 2
 test: install node_modules/.installed
-	NEWSROOM_TESTING=true $(PY) -m pytest $(PYTEST_ARGS)
+	NEWSROOM_TESTING=true $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,6 @@ from taggit.models import Tag
 from articles.caching import keys
 from articles.images import PAGE_IMAGE_WIDTH
 from articles.models import Byline, Section, Story
-from articles.views.public import listed_tag_or_404
 
 from .seo import absolute_url
 
@@ -201,7 +200,7 @@ class BylineFeed(LatestStoriesFeed):
 
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug: str):
-        return listed_tag_or_404(slug)
+        return get_object_or_404(Story.objects.listed().tags_in_use(), slug=slug)
 
     def title(self, tag: Tag) -> str:
         return f"{tag.name} · {settings.NEWSROOM_SITE_NAME}"

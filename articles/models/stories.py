@@ -23,7 +23,7 @@ from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFill
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from articles import workflow
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_html
@@ -92,6 +92,15 @@ class StoryQuerySet(models.QuerySet):
 
     def tagged(self, tag):
         return self.filter(pk__in=StoryTag.objects.filter(tag=tag).values("content_object_id"))
+
+    def tags_in_use(self):
+        """The tags these stories carry: on `listed()`, the tags whose page may be shown.
+
+        A tag only drafts use is as unknown to readers as a tag that does not exist.
+        """
+        return Tag.objects.filter(
+            pk__in=StoryTag.objects.filter(content_object__in=self).values("tag_id")
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import workflow
 from articles.caching import keys
@@ -163,23 +162,11 @@ class BylineView(PublicStoryListView):
         return super().get_context_data(byline=self.byline, page_title=self.byline.name, **kwargs)
 
 
-def listed_tag_or_404(slug: str) -> Tag:
-    """A tag with at least one listed story; a tag only drafts use is as unknown as none."""
-    return get_object_or_404(
-        Tag.objects.filter(
-            pk__in=Story.tags.through.objects.filter(
-                content_object__in=Story.objects.listed()
-            ).values("tag_id")
-        ),
-        slug=slug,
-    )
-
-
 class TagView(PublicStoryListView):
     template_name = "articles/tag_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.tag = listed_tag_or_404(kwargs["slug"])
+        self.tag = get_object_or_404(Story.objects.listed().tags_in_use(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def filter_stories(self, stories):
