@@ -58,10 +58,15 @@ INSTALLED_APPS = [
     "articles.apps.ArticlesConfig",
     "wordpress",
     "comments.apps.CommentsConfig",
+    # Hardening: project-wide guards installed at start-up (newsroom/apps.py).
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Hardening: control characters in paths and query values, and NUL in posted fields,
+    # are refused with 400 before anything reads them (newsroom/middleware.py).
+    "newsroom.middleware.HostileInputMiddleware",
     # ETag on every page, and 304 Not Modified for a matching conditional request.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import include, path
 from django.views.static import serve
 
@@ -30,15 +30,18 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
 ]
 
+
+def media_file(request, path: str):
+    """A media file in development; a name the file system refuses (too long) is a 404."""
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:
+        raise Http404("No such file.") from None
+
+
 if settings.DEBUG or settings.TESTING:
     # In production, media files come from the web server, a CDN or object storage.
-    urlpatterns.append(
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file))
 
 if settings.NEWSROOM_BENCHMARK_BASELINE:
 
