@@ -53,3 +53,6 @@ if settings.NEWSROOM_BENCHMARK_BASELINE:
     urlpatterns.append(path("bench/baseline/", baseline))
 
 urlpatterns.append(path("", include("articles.urls")))
+
+# A database outage answers 503 with Retry-After; other errors, the usual 500 page.
+handler500 = "newsroom.views.server_error"
