@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import OperationalError
 from django.test import override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
