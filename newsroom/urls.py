@@ -17,7 +17,8 @@ admin.site.site_title = "Newsroom desk"
 admin.site.index_title = "The desk"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # NEWSROOM_ADMIN_URL moves the admin ("admin/" by default).
+    path(settings.NEWSROOM_ADMIN_URL, admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path(
