@@ -10,6 +10,6 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
-        from . import admin_guards
+        from . import admin_guards, middleware  # noqa: F401 -- middleware connects note_login
 
         admin_guards.install()
