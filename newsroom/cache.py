@@ -7,9 +7,11 @@ dropped, and pages are served uncached. The outage is logged once per process, w
 starts and when it ends, not once per request; while it lasts, Redis is tried again at
 most every `RETRY_SECONDS`, so a request never waits on a dead server for long.
 
-Writes lost during an outage include purges, so pages cached before it may show what
-has changed since. When Redis answers again, the callbacks registered with `when_back()`
-run first: the page cache registers one that purges every page (articles.caching).
+A write dropped during an outage may have been meant to replace or remove what Redis
+still holds when it returns (a session logged out, a purge marker): so when Redis
+answers again, each process first deletes the keys of the writes it dropped, then runs
+the callbacks registered with `when_back()`; the page cache registers one that purges
+every page (articles.caching), since purges were lost too.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ import threading
 import time
 from collections.abc import Callable
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 1.0
+# At most this many dropped writes are remembered per process, to be undone on recovery.
+MAX_DROPPED = 10_000
 
 _recovery_callbacks: list[Callable[[], None]] = []
 
@@ -87,56 +92,95 @@ class ResilientRedisCache(RedisCache):
         params["OPTIONS"] = options
         super().__init__(server, params)
         self.outage = Outage()
+        # (key, version) of writes dropped while the cache was down; undone on recovery.
+        self.dropped: set[tuple[str, int | None]] = set()
+        self.dropped_too_many = False
 
     def recovered(self) -> None:
-        for callback in list(_recovery_callbacks):
-            try:
-                callback()
-            except (RedisError, OSError) as error:
-                self.outage.failed(error)
-                return
+        """Undo the writes dropped during the outage, then run the `when_back()` callbacks.
 
-    def _guarded(self, fallback, operation, *args, **kwargs):
-        """`operation(*args, **kwargs)`, or `fallback` while the cache cannot be reached."""
+        A write that was dropped may have been meant to replace or remove what Redis
+        still holds (a session logged out, a page purged): deleting those keys leaves a
+        miss, which every reader of the cache rebuilds from the database.
+        """
+        dropped, self.dropped = self.dropped, set()
+        try:
+            for version in {version for _, version in dropped}:
+                keys = [key for key, v in dropped if v == version]
+                super().delete_many(keys, version=version)
+            if self.dropped_too_many:
+                logger.warning(
+                    "More than %d cache writes were dropped during the outage; the rest "
+                    "could not be undone and expire on their own.",
+                    MAX_DROPPED,
+                )
+            self.dropped_too_many = False
+            for callback in list(_recovery_callbacks):
+                callback()
+        except (RedisError, OSError) as error:
+            self.dropped |= dropped
+            self.outage.failed(error)
+
+    def _drop(self, keys, version) -> None:
+        for key in keys:
+            if len(self.dropped) >= MAX_DROPPED:
+                self.dropped_too_many = True
+                return
+            self.dropped.add((key, version))
+
+    def _guarded(self, fallback, operation, *args, writes=(), version=None, **kwargs):
+        """`operation(*args, **kwargs)`, or `fallback` while the cache cannot be reached.
+
+        `writes` names the keys the operation would change, to be undone on recovery.
+        """
         if not self.outage.should_try():
+            self._drop(writes, version)
             return fallback
         try:
             result = operation(*args, **kwargs)
         except (RedisError, OSError) as error:
             self.outage.failed(error)
+            self._drop(writes, version)
             return fallback
         if self.outage.succeeded():
             self.recovered()
         return result
 
-    def add(self, *args, **kwargs):
-        return self._guarded(False, super().add, *args, **kwargs)
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            False, super().add, key, value, timeout, version, writes=[key], version=version
+        )
 
     def get(self, key, default=None, version=None):
         return self._guarded(default, super().get, key, default, version)
 
-    def set(self, *args, **kwargs):
-        return self._guarded(None, super().set, *args, **kwargs)
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            None, super().set, key, value, timeout, version, writes=[key], version=version
+        )
 
-    def touch(self, *args, **kwargs):
-        return self._guarded(False, super().touch, *args, **kwargs)
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(False, super().touch, key, timeout, version)
 
-    def delete(self, *args, **kwargs):
-        return self._guarded(False, super().delete, *args, **kwargs)
+    def delete(self, key, version=None):
+        return self._guarded(False, super().delete, key, version, writes=[key], version=version)
 
-    def get_many(self, *args, **kwargs):
-        return self._guarded({}, super().get_many, *args, **kwargs)
+    def get_many(self, keys, version=None):
+        return self._guarded({}, super().get_many, keys, version)
 
-    def has_key(self, *args, **kwargs):
-        return self._guarded(False, super().has_key, *args, **kwargs)
+    def has_key(self, key, version=None):
+        return self._guarded(False, super().has_key, key, version)
 
-    def set_many(self, *args, **kwargs):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         # Django's contract: the keys that could not be set (here: all of them).
-        data = args[0] if args else kwargs.get("data", {})
-        return self._guarded(list(data), super().set_many, *args, **kwargs)
+        keys = list(data)
+        return self._guarded(
+            keys, super().set_many, data, timeout, version, writes=keys, version=version
+        )
 
-    def delete_many(self, *args, **kwargs):
-        return self._guarded(None, super().delete_many, *args, **kwargs)
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        return self._guarded(None, super().delete_many, keys, version, writes=keys, version=version)
 
     def clear(self):
         return self._guarded(False, super().clear)
@@ -145,7 +189,9 @@ class ResilientRedisCache(RedisCache):
         # While the cache is down every key is missing, and incr() of a missing key is a
         # ValueError to every Django cache.
         missing = object()
-        result = self._guarded(missing, super().incr, key, delta, version)
+        result = self._guarded(
+            missing, super().incr, key, delta, version, writes=[key], version=version
+        )
         if result is missing:
             raise ValueError(f"Key {key!r} not found (the cache is unavailable).")
         return result

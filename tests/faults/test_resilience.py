@@ -137,3 +137,37 @@ def test_other_errors_still_answer_500(client, monkeypatch):
     monkeypatch.setattr("articles.views.public.HomeView.get_context_data", broken)
     client.raise_request_exception = False
     assert client.get("/").status_code == 500
+
+
+def redis_is_up() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="needs Redis at 127.0.0.1:6379")
+def test_a_logout_dropped_during_an_outage_is_not_undone_when_redis_returns(monkeypatch):
+    """The session copy Redis kept must not log the editor back in: a dropped delete is
+    replayed when the cache answers again."""
+    backend = resilient.ResilientRedisCache(
+        "redis://127.0.0.1:6379/7", {"KEY_PREFIX": "hardening-test"}
+    )
+    backend.set("session-abc", {"_auth_user_id": "1"})
+    real_delete = resilient.RedisCache.delete
+
+    def refused(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(resilient.RedisCache, "delete", refused)
+    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.0)
+    backend.delete("session-abc")  # the logout, while Redis cannot be reached
+    assert backend.outage.is_down
+    monkeypatch.setattr(resilient.RedisCache, "delete", real_delete)
+    monkeypatch.setattr("articles.caching.purging.AppCachePurger.purge", lambda self, k: None)
+    backend.get("anything")  # Redis answers again
+    assert not backend.outage.is_down
+    assert backend.get("session-abc") is None
