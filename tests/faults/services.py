@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BIN = Path("/usr/lib/postgresql")
 
 
 def free_port() -> int:
@@ -42,11 +42,12 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 
 
 def find_tool(name: str) -> str | None:
+    """A program on PATH, or PostgreSQL's (Debian keeps them in a versioned folder)."""
     found = shutil.which(name)
     if found:
         return found
-    candidate = PG_BIN / name
-    return str(candidate) if candidate.exists() else None
+    candidates = sorted(PG_BIN.glob(f"*/bin/{name}"), reverse=True)
+    return str(candidates[0]) if candidates else None
 
 
 class PostgreSQL:
