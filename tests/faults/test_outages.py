@@ -105,8 +105,12 @@ def summary(name: str, phases: dict[str, list]) -> str:
     return "\n".join(lines)
 
 
-def run_outage(site, stop, start, *, cache_headers: bool = True):
-    """Load the site, stop a service for a phase, start it, load it a phase more."""
+def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, str]:
+    """Load the site, stop a service for a phase, start it, load it a phase more.
+
+    Returns the answers by phase ("before", "down", "after": sent before the stop, until
+    the service was back, and after), when the service was back, and the server's log.
+    """
     with Gunicorn(site["env"], site["folder"]) as server:
         cookie = editor_cookie(server.base)
         reader = Load(server.base, site["reader_paths"], threads=3)
@@ -116,25 +120,27 @@ def run_outage(site, stop, start, *, cache_headers: bool = True):
             stopped_at = time.monotonic()
             stop()
             time.sleep(PHASE_SECONDS)
-            started_at = time.monotonic()
             start()
             back_at = time.monotonic()
             time.sleep(PHASE_SECONDS)
         log = server.log.read_text()
     results = sorted(reader.results + editor.results, key=lambda r: r.started)
-    return results, stopped_at, started_at, back_at, log
+    phases = {
+        "before": [r for r in results if r.started < stopped_at],
+        "down": [r for r in results if stopped_at <= r.started < back_at],
+        "after": [r for r in results if r.started >= back_at],
+    }
+    print(summary(name, phases))
+    return phases, back_at, log
 
 
 def test_the_site_serves_every_page_uncached_while_redis_is_down(site):
     cache = site["cache"]
-    results, stopped_at, started_at, back_at, log = run_outage(site, cache.stop, cache.start)
-    before = [r for r in results if r.started < stopped_at]
-    down = [r for r in results if stopped_at <= r.started < started_at]
-    after = [r for r in results if r.started >= back_at]
-    print(summary("Redis stopped", {"before": before, "down": down, "after": after}))
+    phases, back_at, log = run_outage(site, "Redis stopped", cache.stop, cache.start)
+    before, down, after = phases["before"], phases["down"], phases["after"]
 
     assert before and down and after
-    assert [r for r in results if r.status != 200] == []
+    assert [r for r in before + down + after if r.status != 200] == []
     # Pages came from the cache before, could not while it was down, and do again after.
     assert any(r.cache == "HIT" for r in before)
     assert not any(r.cache == "HIT" for r in down)
@@ -150,11 +156,9 @@ def test_the_site_serves_every_page_uncached_while_redis_is_down(site):
 
 def test_a_database_restart_answers_503_and_recovers_by_itself(site):
     database = site["database"]
-    results, stopped_at, started_at, back_at, log = run_outage(site, database.stop, database.start)
-    before = [r for r in results if r.started < stopped_at]
-    down = [r for r in results if stopped_at <= r.started < back_at]
-    after = [r for r in results if r.started >= back_at]
-    print(summary("PostgreSQL stopped", {"before": before, "down": down, "after": after}))
+    phases, back_at, log = run_outage(site, "PostgreSQL stopped", database.stop, database.start)
+    before, down, after = phases["before"], phases["down"], phases["after"]
+    results = before + down + after
 
     assert [r for r in before if r.status != 200] == []
     assert [r for r in results if r.status not in (200, 503)] == []
