@@ -11,7 +11,7 @@ from articles.middleware import StoryRedirectMiddleware
 from articles.models import StoryLogEntry
 from newsroom.middleware import HostileInputMiddleware, hostile_part
 from tests.comments.factories import make_comment
-from tests.factories import make_story
+from tests.factories import make_story, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,17 @@ def test_a_year_too_large_for_a_date_resets_the_filters(staff):
     response = staff.get("/admin/articles/story/", {"published_at__year": "9" * 40})
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+
+
+def test_a_correction_kind_that_is_not_one_of_the_kinds_is_refused_and_not_stored(staff):
+    """The kind is shown to readers, so a forged one must never be stored."""
+    from articles.models import Correction, WorkflowError
+
+    story = make_story()
+    url = reverse("admin:articles_story_workflow", args=[story.pk, "correct"])
+    response = staff.post(url, {"note": "A fix.", "kind": "<b>breaking</b>"})
+    assert response.status_code == 302
+    assert not Correction.objects.filter(story=story).exists()
+    with pytest.raises(WorkflowError, match="kind"):
+        story.correct(by=story.created_by or make_superuser(), note="A fix.", kind="bogus")
+    assert not Correction.objects.filter(story=story).exists()
