@@ -108,8 +108,9 @@ def summary(name: str, phases: dict[str, list]) -> str:
 def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, str]:
     """Load the site, stop a service for a phase, start it, load it a phase more.
 
-    Returns the answers by phase ("before", "down", "after": sent before the stop, until
-    the service was back, and after), when the service was back, and the server's log.
+    Returns the answers by phase ("before": answered before the stop; "down": answered
+    after the stop and sent before the service was back; "after"), when the service was
+    back, and the server's log.
     """
     with Gunicorn(site["env"], site["folder"]) as server:
         cookie = editor_cookie(server.base)
@@ -125,9 +126,10 @@ def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, st
             time.sleep(PHASE_SECONDS)
         log = server.log.read_text()
     results = sorted(reader.results + editor.results, key=lambda r: r.started)
+    # A request still being answered when the service stopped belongs to the outage.
     phases = {
-        "before": [r for r in results if r.started < stopped_at],
-        "down": [r for r in results if stopped_at <= r.started < back_at],
+        "before": [r for r in results if r.finished < stopped_at],
+        "down": [r for r in results if r.finished >= stopped_at and r.started < back_at],
         "after": [r for r in results if r.started >= back_at],
     }
     print(summary(name, phases))
