@@ -42,12 +42,17 @@ def when_back(callback: Callable[[], None]) -> Callable[[], None]:
 
 
 class Outage:
-    """Whether the cache is down, since when, and when to try it again (one per process)."""
+    """Whether a cache server is down, since when, when to try it again, and the writes
+    dropped meanwhile. One per server per process: Django makes a cache object per
+    thread, and the threads of a process share what they know of the server."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.since: float | None = None
         self.retry_at = 0.0
+        # (key, version) of writes dropped while the cache was down; undone on recovery.
+        self.dropped: set[tuple[str, int | None]] = set()
+        self.dropped_too_many = False
 
     @property
     def is_down(self) -> bool:
@@ -80,6 +85,15 @@ class Outage:
         return True
 
 
+_outages: dict[str, Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def outage_of(location: str) -> Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, Outage())
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache, with misses and dropped writes instead of errors in an outage."""
 
@@ -91,10 +105,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.5)
         params["OPTIONS"] = options
         super().__init__(server, params)
-        self.outage = Outage()
-        # (key, version) of writes dropped while the cache was down; undone on recovery.
-        self.dropped: set[tuple[str, int | None]] = set()
-        self.dropped_too_many = False
+        self.outage = outage_of(str(server))
 
     def recovered(self) -> None:
         """Undo the writes dropped during the outage, then run the `when_back()` callbacks.
@@ -103,30 +114,35 @@ class ResilientRedisCache(RedisCache):
         still holds (a session logged out, a page purged): deleting those keys leaves a
         miss, which every reader of the cache rebuilds from the database.
         """
-        dropped, self.dropped = self.dropped, set()
+        outage = self.outage
+        with outage.lock:
+            dropped, outage.dropped = outage.dropped, set()
         try:
             for version in {version for _, version in dropped}:
                 keys = [key for key, v in dropped if v == version]
                 super().delete_many(keys, version=version)
-            if self.dropped_too_many:
+            if outage.dropped_too_many:
                 logger.warning(
                     "More than %d cache writes were dropped during the outage; the rest "
                     "could not be undone and expire on their own.",
                     MAX_DROPPED,
                 )
-            self.dropped_too_many = False
+            outage.dropped_too_many = False
             for callback in list(_recovery_callbacks):
                 callback()
         except (RedisError, OSError) as error:
-            self.dropped |= dropped
-            self.outage.failed(error)
+            with outage.lock:
+                outage.dropped |= dropped
+            outage.failed(error)
 
     def _drop(self, keys, version) -> None:
-        for key in keys:
-            if len(self.dropped) >= MAX_DROPPED:
-                self.dropped_too_many = True
-                return
-            self.dropped.add((key, version))
+        outage = self.outage
+        with outage.lock:
+            for key in keys:
+                if len(outage.dropped) >= MAX_DROPPED:
+                    outage.dropped_too_many = True
+                    return
+                outage.dropped.add((key, version))
 
     def _guarded(self, fallback, operation, *args, writes=(), version=None, **kwargs):
         """`operation(*args, **kwargs)`, or `fallback` while the cache cannot be reached.

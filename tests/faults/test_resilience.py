@@ -24,6 +24,14 @@ DEAD_REDIS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fresh_outages():
+    """What a process knows of each cache server starts afresh with every test."""
+    resilient._outages.clear()
+    yield
+    resilient._outages.clear()
+
+
 @pytest.fixture
 def dead_cache():
     with override_settings(CACHES=DEAD_REDIS):
@@ -43,6 +51,10 @@ def test_every_cache_operation_survives_a_dead_redis(dead_cache, caplog):
         assert dead_cache.touch("a") is False
         with pytest.raises(ValueError):
             dead_cache.incr("a")
+        # Another thread's cache object for the same server knows it is down.
+        other_thread = resilient.ResilientRedisCache(DEAD_REDIS["default"]["LOCATION"], {})
+        assert other_thread.outage.is_down
+        assert other_thread.get("a") is None
     outages = [r for r in caplog.records if "cannot be reached" in r.getMessage()]
     assert len(outages) == 1, "an outage is logged once, not per call"
 
