@@ -105,12 +105,12 @@ def summary(name: str, phases: dict[str, list]) -> str:
     return "\n".join(lines)
 
 
-def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, str]:
+def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, float, str]:
     """Load the site, stop a service for a phase, start it, load it a phase more.
 
     Returns the answers by phase ("before": answered before the stop; "down": answered
     after the stop and sent before the service was back; "after"), when the service was
-    back, and the server's log.
+    stopped and when it was back, and the server's log.
     """
     with Gunicorn(site["env"], site["folder"]) as server:
         cookie = editor_cookie(server.base)
@@ -133,19 +133,20 @@ def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, st
         "after": [r for r in results if r.started >= back_at],
     }
     print(summary(name, phases))
-    return phases, back_at, log
+    return phases, stopped_at, back_at, log
 
 
 def test_the_site_serves_every_page_uncached_while_redis_is_down(site):
     cache = site["cache"]
-    phases, back_at, log = run_outage(site, "Redis stopped", cache.stop, cache.start)
+    phases, stopped_at, back_at, log = run_outage(site, "Redis stopped", cache.stop, cache.start)
     before, down, after = phases["before"], phases["down"], phases["after"]
 
     assert before and down and after
     assert [r for r in before + down + after if r.status != 200] == []
     # Pages came from the cache before, could not while it was down, and do again after.
     assert any(r.cache == "HIT" for r in before)
-    assert not any(r.cache == "HIT" for r in down)
+    # (A request in flight when it stopped may have read the cache just before.)
+    assert not any(r.cache == "HIT" for r in down if r.started > stopped_at)
     first_hit = min(r.finished for r in after if r.cache == "HIT")
     recovery = first_hit - back_at
     print(f"  cache used again {recovery:.1f} s after Redis was back")
@@ -158,7 +159,7 @@ def test_the_site_serves_every_page_uncached_while_redis_is_down(site):
 
 def test_a_database_restart_answers_503_and_recovers_by_itself(site):
     database = site["database"]
-    phases, back_at, log = run_outage(site, "PostgreSQL stopped", database.stop, database.start)
+    phases, _, back_at, log = run_outage(site, "PostgreSQL stopped", database.stop, database.start)
     before, down, after = phases["before"], phases["down"], phases["after"]
     results = before + down + after
 

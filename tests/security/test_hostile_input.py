@@ -131,12 +131,22 @@ def test_the_redirect_middleware_alone_never_sends_a_nul_to_the_database(client)
     assert middleware(factory.get("/%00/")).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/comments/comment/",
+        "/admin/axes/accessattempt/",
+        "/admin/axes/accesslog/",
+        "/admin/axes/accessfailurelog/",
+    ],
+)
 @pytest.mark.parametrize("value", ["not-an-address", "-1", "999.1.1.1"])
-def test_a_comment_list_filtered_by_something_that_is_no_address_is_a_bad_request(staff, value):
-    """PostgreSQL's inet column refused these with a 500; they are refused first."""
+def test_a_list_filtered_by_something_that_is_no_address_resets_its_filters(staff, path, value):
+    """PostgreSQL's inet column refused these with a 500; the list checks them first."""
     make_comment(make_story())
-    response = staff.get("/admin/comments/comment/", {"ip_address": value})
-    assert response.status_code == 400
+    response = staff.get(path, {"ip_address": value})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
 
 
 def test_the_comments_from_one_address_can_still_be_listed(staff):
