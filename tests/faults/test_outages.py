@@ -109,8 +109,8 @@ def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, fl
     """Load the site, stop a service for a phase, start it, load it a phase more.
 
     Returns the answers by phase ("before": answered before the stop; "down": answered
-    after the stop and sent before the service was back; "after"), when the service was
-    stopped and when it was back, and the server's log.
+    after the stop began and sent before the service was back; "after"), when the service
+    had stopped and when it was back, and the server's log.
     """
     with Gunicorn(site["env"], site["folder"]) as server:
         cookie = editor_cookie(server.base)
@@ -118,8 +118,9 @@ def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, fl
         editor = Load(server.base, ["/newsdesk/"], threads=1, headers={"Cookie": cookie})
         with reader, editor:
             time.sleep(PHASE_SECONDS)
-            stopped_at = time.monotonic()
+            stopping_at = time.monotonic()
             stop()
+            stopped_at = time.monotonic()
             time.sleep(PHASE_SECONDS)
             start()
             back_at = time.monotonic()
@@ -128,8 +129,8 @@ def run_outage(site, name: str, stop, start) -> tuple[dict[str, list], float, fl
     results = sorted(reader.results + editor.results, key=lambda r: r.started)
     # A request still being answered when the service stopped belongs to the outage.
     phases = {
-        "before": [r for r in results if r.finished < stopped_at],
-        "down": [r for r in results if r.finished >= stopped_at and r.started < back_at],
+        "before": [r for r in results if r.finished < stopping_at],
+        "down": [r for r in results if r.finished >= stopping_at and r.started < back_at],
         "after": [r for r in results if r.started >= back_at],
     }
     print(summary(name, phases))
@@ -145,7 +146,7 @@ def test_the_site_serves_every_page_uncached_while_redis_is_down(site):
     assert [r for r in before + down + after if r.status != 200] == []
     # Pages came from the cache before, could not while it was down, and do again after.
     assert any(r.cache == "HIT" for r in before)
-    # (A request in flight when it stopped may have read the cache just before.)
+    # (A request sent while Redis was shutting down may have read it just before.)
     assert not any(r.cache == "HIT" for r in down if r.started > stopped_at)
     first_hit = min(r.finished for r in after if r.cache == "HIT")
     recovery = first_hit - back_at
