@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpResponsePermanentRedirect
 
+from newsroom.middleware import has_control_characters
+
 from .distribution.seo import remember_request_base
 from .models import Story, StoryRedirect
 
@@ -20,7 +22,8 @@ class StoryRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404:
+        # No old address holds a control character, and a NUL is an error to PostgreSQL.
+        if response.status_code != 404 or has_control_characters(request.path):
             return response
         redirect = (
             StoryRedirect.objects.filter(old_path=request.path, story__in=Story.objects.listed())

@@ -1,6 +1,7 @@
 """The per-address rate limit for posting comments.
 
 `NEWSROOM_COMMENT_RATE_LIMIT` reads like "3/10m": at most 3 comments from one IP address
+(`newsroom.clients.client_address()`, the same address the login limit counts)
 in any 10 minutes. Units are s, m, h and d; "0/10m" switches the limit off. The count
 comes from the database, so it holds across every app process without a shared cache.
 """

@@ -7,7 +7,6 @@ a note saying so.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Story
 from articles.views.public import StoryDetailView
+from newsroom.clients import client_address
 
 from .forms import CommentForm
 from .limits import is_rate_limited
@@ -34,14 +34,6 @@ RATE_LIMITED_MESSAGE = (
 def public_story_or_404(story_pk: int) -> Story:
     # The story page answers 404 for a story in an inactive section; so does this.
     return get_object_or_404(Story.objects.listed().select_related("section"), pk=story_pk)
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The address the request came from, as Django sees it (REMOTE_ADDR)."""
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        return None
 
 
 def pending_url(story: Story) -> str:

@@ -7,9 +7,11 @@ differs only through environment variables (see docs/deployment.md and .env.exam
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,10 +62,22 @@ INSTALLED_APPS = [
     "wordpress",
     "comments.apps.CommentsConfig",
     "notifications.apps.NotificationsConfig",
+    # Hardening: project-wide guards installed at start-up (newsroom/apps.py); login
+    # attempts limited (django-axes); the Content-Security-Policy header (django-csp).
+    "newsroom.apps.NewsroomConfig",
+    "axes",
+    "csp",
+    # Hardening: `manage.py backup` and `manage.py restore` (docs/deployment.md).
+    "backups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Hardening: a Content-Security-Policy on every response, cached pages and errors too.
+    "csp.middleware.CSPMiddleware",
+    # Hardening: control characters in paths and query values, and NUL in posted fields,
+    # are refused with 400 before anything reads them (newsroom/middleware.py).
+    "newsroom.middleware.HostileInputMiddleware",
     # ETag on every page, and 304 Not Modified for a matching conditional request.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -73,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Hardening: a session in use has its expiry moved on (NEWSROOM_SESSION_IDLE_MINUTES).
+    "newsroom.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: anonymous GETs of public pages come from the shared cache.
@@ -81,6 +97,8 @@ MIDDLEWARE = [
     # Old story addresses answer 301 to the current one (articles.StoryRedirect).
     "articles.middleware.StoryRedirectMiddleware",
     "articles.middleware.RequestBaseMiddleware",
+    # Hardening: django-axes last, as it asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -134,7 +152,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Hardening: Django's Redis cache, with misses instead of errors while Redis
+            # is down, so the site serves pages uncached (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsroom"),
         }
@@ -278,6 +298,59 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
+
+# Hardening: logins, sessions, the admin's address, the client's address --------------------
+# Failed logins are counted per username and address together (django-axes): after
+# NEWSROOM_LOGIN_FAILURE_LIMIT failures, that username cannot log in from that address for
+# NEWSROOM_LOGIN_LOCKOUT_MINUTES. Counting the pair, not the username alone, means nobody
+# can lock an editor out by mistyping their name on purpose from elsewhere. A superuser
+# unlocks early under "Axes > Access attempts", or `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.clients.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("NEWSROOM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("NEWSROOM_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.clients.locked_out"
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_address"
+# Behind a reverse proxy, the header it puts the client's address in (e.g. X-Forwarded-For)
+# and how many proxies add to it; unset, REMOTE_ADDR is the client (newsroom/clients.py).
+NEWSROOM_TRUSTED_PROXY_HEADER = env.str("NEWSROOM_TRUSTED_PROXY_HEADER", default="")
+NEWSROOM_TRUSTED_PROXY_COUNT = env.int("NEWSROOM_TRUSTED_PROXY_COUNT", default=1)
+# Only staff have sessions: one idle this long (no request) has expired. Requests move the
+# expiry on (at most once a minute, newsroom/middleware.py), so a working editor is never
+# logged out mid-story.
+NEWSROOM_SESSION_IDLE_MINUTES = env.int("NEWSROOM_SESSION_IDLE_MINUTES", default=60)
+SESSION_COOKIE_AGE = NEWSROOM_SESSION_IDLE_MINUTES * 60
+# The admin's address ("admin/" by default); the page cache, robots.txt and the reserved
+# section slugs follow it.
+NEWSROOM_ADMIN_URL = env.str("NEWSROOM_ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Hardening: Content-Security-Policy (django-csp) ----------------------------------------
+# Scripts, styles, fonts and images from the site itself only, no inline script or style
+# (JSON-LD is a data block, which CSP does not treat as script), no plugins, no framing,
+# forms post only here. Images may also come from the media domain when media are served
+# from elsewhere (MEDIA_URL with a host), and from data: URLs (the admin's icons).
+_MEDIA_ORIGIN = [MEDIA_URL] if MEDIA_URL.startswith(("http://", "https://")) else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # NONCE is added only to responses that use one: the story form's import map
+        # (the body editor's, see StoryAdmin.render_change_form). Public pages use none.
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGIN],
+        "media-src": [SELF, *_MEDIA_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

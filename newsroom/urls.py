@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import include, path
 from django.views.static import serve
 
@@ -13,7 +13,8 @@ from articles.distribution.sitemaps import (
 )
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # NEWSROOM_ADMIN_URL moves the admin ("admin/" by default).
+    path(settings.NEWSROOM_ADMIN_URL, admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path(
@@ -27,15 +28,18 @@ urlpatterns = [
     path("newsdesk/inbox/", include("notifications.urls")),
 ]
 
+
+def media_file(request, path: str):
+    """A media file in development; a name the file system refuses (too long) is a 404."""
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:
+        raise Http404("No such file.") from None
+
+
 if settings.DEBUG or settings.TESTING:
     # In production, media files come from the web server, a CDN or object storage.
-    urlpatterns.append(
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file))
 
 if settings.NEWSROOM_BENCHMARK_BASELINE:
 
@@ -47,3 +51,6 @@ if settings.NEWSROOM_BENCHMARK_BASELINE:
     urlpatterns.append(path("bench/baseline/", baseline))
 
 urlpatterns.append(path("", include("articles.urls")))
+
+# A database outage answers 503 with Retry-After; other errors, the usual 500 page.
+handler500 = "newsroom.views.server_error"

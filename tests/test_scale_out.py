@@ -23,6 +23,8 @@ from django.test import RequestFactory
 from articles.models import Story
 from newsroom.db_routers import REPLICA, ReplicaMiddleware, ReplicaRouter
 from tests.factories import make_section, make_story, make_superuser
+from tests.faults.services import free_port
+from tests.faults.services import production_env as fault_test_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = ("127.0.0.1", 6379)
@@ -36,32 +38,14 @@ def redis_is_up() -> bool:
         return False
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def production_env(tmp_path: Path) -> dict[str, str]:
     db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if k != "NEWSROOM_TESTING"}
-    env.update(
-        DEBUG="false",
-        SECRET_KEY="scale-out-test-" + "k" * 50,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        CONN_MAX_AGE="0",
-        DATABASE_URL=(
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/0",
-        CACHE_KEY_PREFIX=f"scale-out-{uuid.uuid4().hex}",
-        STATIC_ROOT=str(tmp_path / "static"),
-        MEDIA_ROOT=str(tmp_path / "media"),
+    env = fault_test_env(
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        f"redis://{REDIS[0]}:{REDIS[1]}/0",
+        tmp_path,
     )
+    env.update(CONN_MAX_AGE="0", CACHE_KEY_PREFIX=f"scale-out-{uuid.uuid4().hex}")
     return env
 
 

@@ -10,6 +10,7 @@ import re
 
 import reversion
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from csp.constants import UNSAFE_INLINE
 from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
@@ -17,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from js_asset import Media
 
 from articles import workflow
 from articles.models import Autosave, EditLock, Story, StoryByline
@@ -220,6 +222,16 @@ class StoryAdmin(StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
             story.teaser_image_url,
             story.lead_image_alt,
         )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline script: it runs under the
+        # Content-Security-Policy by this request's nonce (settings: script-src). The
+        # editor (ProseMirror) also sets style attributes from its script, which CSP can
+        # only allow as inline styles: on this form alone, never on public pages.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        response = super().render_change_form(request, context, *args, **kwargs)
+        response._csp_update = {"style-src": [UNSAFE_INLINE]}
+        return response
 
     # Saving: a revision per save, the author recorded, the edit lock released.
 

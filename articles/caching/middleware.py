@@ -35,7 +35,9 @@ from .purging import NEXT_CHANGE_KEY, PURGED_PREFIX
 
 PAGE_PREFIX = "newsroom:page:"
 # Paths never cached: staff screens, previews, forms, and search (endless combinations).
-UNCACHED_PREFIXES = ("/admin/", "/newsdesk/", "/preview/", "/comments/", "/search/")
+UNCACHED_PREFIXES = (
+    f"/{settings.NEWSROOM_ADMIN_URL}", "/newsdesk/", "/preview/", "/comments/", "/search/",
+)  # fmt: skip
 # Headers copied into the cache with the page (cookies never are).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Surrogate-Key", "X-Robots-Tag")
 

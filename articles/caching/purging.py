@@ -18,6 +18,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from newsroom.cache import when_back
+
+from .keys import SECTIONS
+
 logger = logging.getLogger(__name__)
 
 PURGED_PREFIX = "newsroom:purged:"
@@ -33,6 +37,14 @@ class AppCachePurger:
         lifetime = max(settings.NEWSROOM_PAGE_CACHE_SECONDS * 4, 3600)
         cache.set_many({PURGED_PREFIX + key: now for key in keys}, timeout=lifetime)
         cache.delete(NEXT_CHANGE_KEY)
+
+
+@when_back
+def forget_every_page() -> None:
+    """Purges sent while the cache was down were lost: pages cached before the outage
+    may show what changed since, so none of them is served again. Every page carries
+    the navigation's key."""
+    AppCachePurger().purge({SECTIONS})
 
 
 class VarnishPurger:

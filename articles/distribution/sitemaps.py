@@ -169,6 +169,8 @@ def robots_txt(request):
         {
             "sitemap": absolute_url(reverse("sitemap-index")),
             "news_sitemap": absolute_url(reverse("news-sitemap")),
+            # A moved admin is not named here: robots.txt is public.
+            "admin_url": settings.NEWSROOM_ADMIN_URL,
         },
     )
     return keys.set_surrogate_keys(

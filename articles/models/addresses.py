@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -22,6 +23,8 @@ RESERVED_SECTION_SLUGS = frozenset(
         "feed", "feeds", "media", "newsdesk", "preview", "robots.txt", "search",
         "sitemap.xml", "static", "tag", "tags", "news-sitemap.xml",
     }
+    # Wherever NEWSROOM_ADMIN_URL moved the admin to.
+    | {settings.NEWSROOM_ADMIN_URL.strip("/").split("/")[0]}
 )  # fmt: skip
 
 

@@ -94,6 +94,14 @@ class DayArchive(StoryArchiveMixin, DayArchiveView):
 
     template_name = "articles/archive_day.html"
 
+    def get_dated_items(self):
+        # The generic view looks up the day after, for the period's end and the "next"
+        # link; the last day of the calendar (9999-12-31) has none.
+        try:
+            return super().get_dated_items()
+        except OverflowError:
+            raise Http404("That day is outside the calendar.") from None
+
     def get_context_data(self, **kwargs):
         day = kwargs["day"]
         return super().get_context_data(

@@ -349,11 +349,9 @@ def test_extreme_dates_are_accepted_and_match_nothing_odd(client):
         ({"q": "x" * 10_000}, "That search is too long"),
         ({"q": "!!! ??? ..."}, "at least one word or number"),
         ({"q": "—"}, "at least one word or number"),
-        ({"q": "flood\x00"}, "cannot be searched for"),
         ({"section": "news"}, "Choose a section from the list"),
         ({"section": "99999999999999999999999999"}, "Choose a section from the list"),
         ({"byline": "-1"}, "Choose a name from the list"),
-        ({"byline": "1\x00"}, "Null characters are not allowed"),
         ({"date_from": "2024-13-45"}, "Enter a date"),
         ({"date_to": "yesterday"}, "Enter a date"),
         ({"date_from": "2024-03-02", "date_to": "2024-03-01"}, "before the first date"),
@@ -384,9 +382,7 @@ def test_invalid_search_explains_itself_instead_of_failing(client, params, messa
         "the of and",
         "café naïve 東京 Ελλάδα",
         "emoji 🌊 flood",
-        "flood\tbreak\nline",
         "a:* & b | !c",
-        "\x01\x02 flood",
     ],
 )
 def test_odd_searches_give_a_normal_page(client, q):
@@ -396,6 +392,18 @@ def test_odd_searches_give_a_normal_page(client, q):
 
     assert response.status_code == 200
     assert b"<script>alert(1)" not in response.content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "flood\x00"}, {"byline": "1\x00"}, {"q": "flood\tbreak\nline"}, {"q": "\x01\x02 flood"}],
+)
+def test_control_characters_in_a_search_are_refused_with_a_page_that_says_why(client, params):
+    """No page takes control characters in its address (newsroom/middleware.py): a 400."""
+    make_story(headline="Flood warning")
+    response = client.get(SEARCH_URL, params)
+    assert response.status_code == 400
+    assert b"characters that no page here uses" in response.content
 
 
 def test_punctuation_inside_a_query_still_finds_the_words(client):
