@@ -7,12 +7,14 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_migrate, pre_save
 
         from . import tags
         from .caching import receivers  # noqa: F401 -- connects the cache-purging receivers
+        from .roles import ensure_roles
         from .text import clean_text_fields
 
         # Every save of every model, so text from any path is clean (articles.text).
         pre_save.connect(clean_text_fields, dispatch_uid="articles.clean_text_fields")
         tags.connect()
+        post_migrate.connect(ensure_roles, dispatch_uid="articles.ensure_roles")

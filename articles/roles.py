@@ -71,6 +71,13 @@ ROLES: dict[str, dict] = {
             "taggit.view_tag",
             "users.view_user",
         ],  # fmt: skip
+        # Granted by later migrations (moderating comments: comments 0002); listed here
+        # so a recreated role has them too. The roles migration does not read this.
+        "granted_later": [
+            "comments.view_comment",
+            "comments.change_comment",
+            "comments.delete_comment",
+        ],  # fmt: skip
     },
     ADMINISTRATOR: {
         "description": (
@@ -82,3 +89,36 @@ ROLES: dict[str, dict] = {
         "permissions": [],
     },
 }
+
+
+def ensure_role(name: str):
+    """The group of one of the roles, recreated from its definition if it is missing.
+
+    An existing group is never changed: an operator may have adjusted it.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        spec = ROLES[name]
+        query = Q(content_type__app_label__in=spec.get("apps", []))
+        for dotted in [*spec["permissions"], *spec.get("granted_later", [])]:
+            app_label, codename = dotted.split(".")
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))
+    return group
+
+
+def ensure_roles(sender, **kwargs) -> None:
+    """After `migrate` (and after a test database is flushed, which also sends
+    post_migrate), every role exists. Runs once, for the last app, when every app's
+    permissions have been made."""
+    from django.apps import apps
+
+    # post_migrate is sent once per app that has models, in INSTALLED_APPS order.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if not with_models or sender is not with_models[-1]:
+        return
+    for name in ROLES:
+        ensure_role(name)

@@ -28,6 +28,8 @@ class Status(models.TextChoices):
     REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
     UNPUBLISHED = "unpublished", "Unpublished"
+    # Deleted by an editor: kept for NEWSROOM_TRASH_DAYS, restorable, never public.
+    TRASHED = "trashed", "In the trash"
 
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -144,7 +146,22 @@ STEPS: tuple[Step, ...] = (
         is_open=lambda story: story.is_public,
         done="correction published on the story.", method="correct",
     ),
+    Step(
+        "untrash", "Restored from the trash", "restored from the trash",
+        label="Restore from the trash",
+        help="It comes back as a draft; publish it again when it is ready.",
+        note="optional", permission="articles.delete_story",
+        is_open=lambda story: story.status == Status.TRASHED,
+        done="restored from the trash as a draft.", method="restore_from_trash",
+        is_primary=True,
+    ),
     # Recorded on the timeline, not offered as buttons.
+    # Moving to the trash is the admin's Delete (articles/admin/trash.py).
+    Step(
+        "trash", "Moved to the trash", "moved to the trash",
+        note="optional", permission="articles.delete_story",
+        is_open=lambda story: story.status != Status.TRASHED, method="move_to_trash",
+    ),
     Step("republish", "Republished", "republished", permission=PUBLISH_PERMISSION),
     Step(
         "restore", "Revision restored", "restored",

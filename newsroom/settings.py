@@ -251,6 +251,9 @@ NEWSROOM_PURGERS = env.list(
 NEWSROOM_BENCHMARK_BASELINE = env.bool("NEWSROOM_BENCHMARK_BASELINE", default=False)
 # How far ahead a story can be scheduled or embargoed (a typo like 9999 is refused).
 NEWSROOM_SCHEDULE_HORIZON_DAYS = env.int("NEWSROOM_SCHEDULE_HORIZON_DAYS", default=5 * 366)
+# A deleted story stays in the trash, restorable, this many days; then
+# `manage.py empty_trash` (run daily, docs/deployment.md) deletes it.
+NEWSROOM_TRASH_DAYS = env.int("NEWSROOM_TRASH_DAYS", default=30)
 # How long a "share preview" link works, unless revoked sooner.
 NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
 # Reader comments (docs/comments.md): they close by themselves this many days after

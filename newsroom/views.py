@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
@@ -31,7 +31,20 @@ _lock = threading.Lock()
 
 
 def is_database_outage(error: BaseException | None) -> bool:
-    return isinstance(error, OperationalError | InterfaceError)
+    """Whether `error`, or the error it was raised from or while handling, says the
+    database is out of reach.
+
+    Besides OperationalError and InterfaceError: a bare DatabaseError is what Django
+    makes of a driver error it cannot classify, such as a connection cut off while a
+    result was being read. An IntegrityError or ProgrammingError is a defect, not this.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OperationalError | InterfaceError) or type(error) is DatabaseError:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def database_unavailable(request) -> HttpResponse:

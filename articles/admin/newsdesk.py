@@ -61,7 +61,7 @@ class NewsdeskView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
         user = self.request.user
         now = timezone.now()
         start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        stories = Story.objects.select_related("section", "assigned_to")
+        stories = Story.objects.outside_trash().select_related("section", "assigned_to")
         lanes = [
             # Their queue first: what they started and is not out yet.
             ("mine", "My stories", stories.filter(created_by=user).exclude(

@@ -1,7 +1,7 @@
 """The story desk: the list, the form and its fieldsets, declared.
 
 The desk's own screens (workflow steps, previews, share links, revisions, bulk steps)
-are in `desk.py`; the filters and forms beside it.
+are in `desk.py`, the trash in `trash.py`; the filters and forms beside them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from articles.search import SEARCH_CONFIG, story_search_vector
 from .desk import StoryDeskMixin
 from .filters import DeskFilter, VisibilityFilter
 from .forms import StoryAdminForm
+from .trash import StoryTrashMixin, TrashFilter, trash_label
 
 
 class StoryBylineInline(SortableTabularInline):
@@ -43,7 +44,7 @@ class StoryBylineInline(SortableTabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
+class StoryAdmin(StoryTrashMixin, StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
     form = StoryAdminForm
     change_form_template = "admin/articles/story/change_form.html"
     list_display = [
@@ -56,7 +57,8 @@ class StoryAdmin(StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
         "assigned_to",
     ]
     list_filter = [
-        DeskFilter, VisibilityFilter, "status", "section", "kind", "bylines", "is_featured",
+        TrashFilter, DeskFilter, VisibilityFilter, "status", "section", "kind", "bylines",
+        "is_featured",
     ]  # fmt: skip
     list_select_related = ["section", "assigned_to"]
     search_fields = ["headline", "dek", "body"]
@@ -68,7 +70,10 @@ class StoryAdmin(StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
     # One count per page view, not two: the total is the filter's business.
     show_full_result_count = False
     save_on_top = True
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = [
+        "publish_selected", "unpublish_selected", "trash_selected", "restore_selected",
+        "delete_for_good",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         ("Placement", {"fields": ["section", "secondary_sections", "kind", "tags"]}),
@@ -203,6 +208,8 @@ class StoryAdmin(StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
             )
         if story.is_embargoed:
             return format_html('<span class="status-embargoed">{}</span>', "Embargoed")
+        if story.status == Story.Status.TRASHED and story.trashed_at:
+            return trash_label(story)
         return story.get_status_display()
 
     @admin.display(description="bylines")
@@ -287,6 +294,12 @@ class StoryAdmin(StoryDeskMixin, SortableAdminBase, admin.ModelAdmin):
                 with reversion.create_revision():
                     reversion.set_comment("Baseline revision (first opened in the admin)")
                     reversion.add_to_revision(story)
+            if request.method == "GET" and story.status == Story.Status.TRASHED:
+                messages.warning(
+                    request,
+                    f"{trash_label(story)}: no reader can see it. “Restore from the trash” "
+                    "brings it back as a draft.",
+                )
             if request.method == "GET" and story.can_edit(request.user):
                 other = EditLock.take(story, request.user)
                 if other is not None:

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.management.base import CommandError
@@ -26,7 +25,7 @@ from taggit.models import Tag
 from articles.demo.content import DemoContent, DemoStory
 from articles.demo.pictures import describe_lead_image, draw_lead_image, draw_portrait, jpeg
 from articles.models import Byline, Section, Story, StoryByline
-from articles.roles import ROLES
+from articles.roles import ensure_role
 
 PROGRESS_EVERY = 10
 
@@ -59,22 +58,10 @@ def _tags_query(content: DemoContent) -> Q:
     return query
 
 
-def role_group(name: str) -> Group:
-    """The group of one of the newsroom's roles (see `articles.roles`).
-
-    The demo uses the real roles, so the demo editor sees exactly what an Editor would.
-    The roles migration creates the groups; if one was deleted since, it is recreated
-    from the same definition. An existing group is never changed.
-    """
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        spec = ROLES[name]
-        query = Q(content_type__app_label__in=spec.get("apps", []))
-        for dotted in spec["permissions"]:
-            app_label, codename = dotted.split(".")
-            query |= Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.set(Permission.objects.filter(query))
-    return group
+def role_group(name: str):
+    """The group of one of the newsroom's roles: the demo uses the real roles, so the
+    demo editor sees exactly what an Editor would (recreated if it was deleted)."""
+    return ensure_role(name)
 
 
 class DemoBuilder:

@@ -9,6 +9,7 @@ is where every list, feed, sitemap, archive, search and redirect starts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import reversion
 from django.conf import settings
@@ -66,6 +67,17 @@ class StoryQuerySet(models.QuerySet):
         A story in an inactive section answers 404, so nothing may link to it.
         """
         return self.published().filter(section__is_active=True)
+
+    def in_trash(self):
+        return self.filter(status=Story.Status.TRASHED)
+
+    def outside_trash(self):
+        return self.exclude(status=Story.Status.TRASHED)
+
+    def trash_expired(self):
+        """Stories in the trash longer than NEWSROOM_TRASH_DAYS: `empty_trash` deletes them."""
+        kept_since = timezone.now() - timedelta(days=settings.NEWSROOM_TRASH_DAYS)
+        return self.in_trash().filter(trashed_at__lt=kept_since)
 
     def scheduled(self):
         """Published stories whose publication time is still ahead."""
@@ -254,6 +266,16 @@ class Story(AddressHistory, Workflow, LeadImage):
         editable=False,
         help_text="Counts saves; an edit based on an older count is refused.",
     )
+    # Set while the story is in the trash (status "In the trash"): when, and by whom.
+    trashed_at = models.DateTimeField("moved to the trash", null=True, blank=True, editable=False)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -265,6 +287,7 @@ class Story(AddressHistory, Workflow, LeadImage):
             ("edit_any_story", "Can edit any story, not only their own drafts"),
             ("publish_story", "Can publish, schedule, unpublish and send back stories"),
             ("correct_story", "Can add public corrections and notes to published stories"),
+            ("empty_trash", "Can delete stories in the trash for good"),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="story_status_published"),

@@ -173,6 +173,28 @@ class Workflow:
             change=lambda: revert_to(self, version),
         )  # fmt: skip
 
+    def move_to_trash(self, *, by, note: str = "") -> StoryLogEntry:
+        """Delete, recoverably: off every public page at once, restorable by an editor.
+
+        The trash keeps it for NEWSROOM_TRASH_DAYS; after that `manage.py empty_trash`
+        deletes it, and before that only an administrator can (articles.empty_trash).
+        """
+
+        def change() -> None:
+            self.status, self.trashed_at, self.trashed_by = Status.TRASHED, timezone.now(), by
+            self.is_featured = False
+
+        return self._take("trash", by=by, note=note, change=change)
+
+    def restore_from_trash(self, *, by, note: str = "") -> StoryLogEntry:
+        """Bring a story back from the trash as a draft (as WordPress does): it goes live
+        again only when an editor publishes it, so nothing reappears unseen."""
+
+        def change() -> None:
+            self.status, self.trashed_at, self.trashed_by = Status.DRAFT, None, None
+
+        return self._take("untrash", by=by, note=note, change=change)
+
     def apply_import_status(self, status: str, *, by, note: str) -> StoryLogEntry:
         """Record the status a re-import gives the story (the importer is a trusted caller)."""
         return self._take("import", by=by, note=note, trusted=True, change=self._set_status(status))

@@ -89,6 +89,7 @@ ACTIONS = {
     "schedule": lambda story, user: story.publish(by=user, at=timezone.now() + timedelta(days=1)),
     "unpublish": lambda story, user: story.unpublish(by=user, note="Legal asked"),
     "correct": lambda story, user: story.correct(by=user, kind="correction", note="Fixed."),
+    "untrash": lambda story, user: story.restore_from_trash(by=user),
 }
 # The status each action starts from.
 START = {
@@ -98,6 +99,7 @@ START = {
     "schedule": Story.Status.REVIEW,
     "unpublish": Story.Status.PUBLISHED,
     "correct": Story.Status.PUBLISHED,
+    "untrash": Story.Status.TRASHED,
 }
 ALLOWED = {
     CONTRIBUTOR: {"submit"},

@@ -55,7 +55,9 @@ def test_two_editors_saving_at_once_one_is_refused_and_nothing_is_lost():
         thread.join(timeout=60)
 
     statuses = sorted(r.status_code for r in responses)
-    assert statuses == [200, 302], "exactly one save wins, the other is refused"
+    assert statuses == [200, 302], "exactly one save wins, the other is refused: " + repr(
+        [(r.status_code, r.get("Location")) for r in responses]
+    )
     winner = 0 if responses[0].status_code == 302 else 1
     loser = 1 - winner
     refused = responses[loser].content.decode()
