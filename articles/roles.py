@@ -96,6 +96,7 @@ def ensure_role(name: str):
 
     An existing group is never changed: an operator may have adjusted it.
     """
+    from django.apps import apps as django_apps
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
@@ -107,6 +108,10 @@ def ensure_role(name: str):
             app_label, codename = dotted.split(".")
             query |= Q(content_type__app_label=app_label, codename=codename)
         group.permissions.set(Permission.objects.filter(query))
+        # The description the staff pages show beside the role (users.RoleDescription).
+        django_apps.get_model("users", "RoleDescription").objects.update_or_create(
+            group=group, defaults={"description": spec["description"]}
+        )
     return group
 
 

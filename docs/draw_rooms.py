@@ -23,7 +23,10 @@ OUT = ROOT / "docs" / "rooms.png"
 
 # (room, what it holds): the first prefix a module matches names its room.
 ROOMS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("newsroom", "settings, URLs, admin site", ("newsroom",)),
+    # The project's URLconf includes every app's URLs: it stands on top of them all.
+    ("newsroom.urls", "the URLconf: every app's pages", ("newsroom.urls",)),
+    # The project's infrastructure, which the apps use: settings, guards, the cache.
+    ("newsroom", "settings, guards, cache, admin site", ("newsroom",)),
     ("articles.site", "URLs, middleware, context", (
         "articles.urls", "articles.apps", "articles.middleware", "articles.context_processors",
         "articles.templatetags",

@@ -14,6 +14,7 @@ from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
 def test_the_roles_come_back_after_the_database_is_flushed():
     call_command("flush", interactive=False, verbosity=0)
     editor = Group.objects.get(name=EDITOR)
+    assert "desk" in editor.role.description
     assert editor.permissions.filter(codename="publish_story").exists()
     assert editor.permissions.filter(codename="change_comment").exists()
     assert not editor.permissions.filter(codename="empty_trash").exists()

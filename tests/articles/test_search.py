@@ -6,7 +6,7 @@ Everything here runs on SQLite and on PostgreSQL; tests of PostgreSQL-only behav
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import lxml.html
 import pytest
@@ -23,36 +23,17 @@ from articles.search import (
     snippet_from_markers,
     story_search_vector,
 )
+from tests.articles.searching import (
+    SEARCH_URL,
+    local,
+    postgres_only,
+    result_headlines,
+    search,
+    text,
+)
 from tests.factories import css, make_byline, make_section, make_story
 
 pytestmark = pytest.mark.django_db
-
-SEARCH_URL = reverse("articles:search")
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="PostgreSQL full-text search only; SQLite uses the substring fallback",
-)
-
-
-def search(client, **params):
-    response = client.get(SEARCH_URL, params)
-    assert response.status_code == 200, response.status_code
-    return lxml.html.fromstring(response.content.decode())
-
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
-
-
-def result_headlines(doc) -> list[str]:
-    return [text(a) for a in css(doc, ".search-results .teaser__headline a")]
-
-
-def local(*args) -> datetime:
-    """An aware datetime from local wall-clock parts, in the site's time zone."""
-    return timezone.make_aware(datetime(*args))
-
 
 # --- The empty page --------------------------------------------------------------------
 
@@ -338,84 +319,6 @@ def test_extreme_dates_are_accepted_and_match_nothing_odd(client):
     make_story(headline="Tide report")
     doc = search(client, q="tide", date_from="0001-01-01", date_to="9999-12-31")
     assert result_headlines(doc) == ["Tide report"]
-
-
-# --- Odd input -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("params", "message"),
-    [
-        ({"q": "x" * 10_000}, "That search is too long"),
-        ({"q": "!!! ??? ..."}, "at least one word or number"),
-        ({"q": "—"}, "at least one word or number"),
-        ({"section": "news"}, "Choose a section from the list"),
-        ({"section": "99999999999999999999999999"}, "Choose a section from the list"),
-        ({"byline": "-1"}, "Choose a name from the list"),
-        ({"date_from": "2024-13-45"}, "Enter a date"),
-        ({"date_to": "yesterday"}, "Enter a date"),
-        ({"date_from": "2024-03-02", "date_to": "2024-03-01"}, "before the first date"),
-    ],
-)
-def test_invalid_search_explains_itself_instead_of_failing(client, params, message):
-    make_story(headline="Flood warning")
-
-    doc = search(client, **params)
-
-    assert css(doc, ".alert-danger")
-    assert message in text(css(doc, "#search-form")[0])
-    assert not css(doc, ".search-results")
-
-
-@pytest.mark.parametrize(
-    "q",
-    [
-        "x" * 200,
-        "'; DROP TABLE articles_story; --",
-        '" OR 1=1 --',
-        "%_%",
-        "flood' OR 'a'='a",
-        "<script>alert(1)</script>",
-        '"unbalanced quote',
-        "- -- ---flood",
-        "or and not",
-        "the of and",
-        "café naïve 東京 Ελλάδα",
-        "emoji 🌊 flood",
-        "a:* & b | !c",
-    ],
-)
-def test_odd_searches_give_a_normal_page(client, q):
-    make_story(headline="Flood warning", body="<p>Water is rising near the dam.</p>")
-
-    response = client.get(SEARCH_URL, {"q": q})
-
-    assert response.status_code == 200
-    assert b"<script>alert(1)" not in response.content
-
-
-@pytest.mark.parametrize(
-    "params",
-    [{"q": "flood\x00"}, {"byline": "1\x00"}, {"q": "flood\tbreak\nline"}, {"q": "\x01\x02 flood"}],
-)
-def test_control_characters_in_a_search_are_refused_with_a_page_that_says_why(client, params):
-    """No page takes control characters in its address (newsroom/middleware.py): a 400."""
-    make_story(headline="Flood warning")
-    response = client.get(SEARCH_URL, params)
-    assert response.status_code == 400
-    assert b"characters that no page here uses" in response.content
-
-
-def test_punctuation_inside_a_query_still_finds_the_words(client):
-    make_story(headline="Flood warning issued")
-    assert result_headlines(search(client, q="flood, warning!")) == ["Flood warning issued"]
-
-
-def test_sql_wildcards_are_searched_for_literally(client):
-    make_story(headline="Turnout hit 50% in ward 3")
-    make_story(headline="Turnout was low")
-
-    assert result_headlines(search(client, q="50%")) == ["Turnout hit 50% in ward 3"]
 
 
 # --- Pages -----------------------------------------------------------------------------

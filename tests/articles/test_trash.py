@@ -15,7 +15,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from articles.models import Story, StoryLogEntry, WorkflowPermissionError
-from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
+from articles.roles import CONTRIBUTOR
 from tests.comments.factories import member
 from tests.factories import make_story
 
@@ -26,16 +26,6 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def desk_editor():
-    return member(EDITOR, username="eddie")
-
-
-@pytest.fixture
-def administrator():
-    return member(ADMINISTRATOR, username="ada")
 
 
 def delete_url(story) -> str:
