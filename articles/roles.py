@@ -71,7 +71,7 @@ ROLES: dict[str, dict] = {
             "taggit.view_tag",
             "users.view_user",
         ],  # fmt: skip
-        # Granted by later migrations (moderating comments: comments 0002); listed here
+        # Granted by later migrations (comments 0002, articles 0013); listed here
         # so a recreated role has them too. The roles migration does not read this.
         "granted_later": [
             "comments.view_comment",

@@ -5,20 +5,26 @@ an empty slug and break every page and sitemap that links to it: such names are 
 in every form, and by a guard on save for every other path. Contributors tag stories
 with existing tags; making a new tag needs the tag permission (editors have it), so the
 list of tags stays the desk's.
+
+Names match folded (`articles.models.folded`: no case, no accents), and an alias stands
+for its tag: typing "cafe" or an alias of "Café" attaches "Café" (`resolve_tag_names`).
+A tag's slug is ASCII, because the `<slug:…>` of its address is: "Café" lives at
+/tag/cafe/.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_save
-from django.utils.text import slugify
 from taggit.models import Tag
+
+from articles.models import TagAlias, ascii_slug, folded
 
 ADD_TAG_PERMISSION = "taggit.add_tag"
 
 
 def validate_tag_name(name: str) -> None:
-    if not slugify(name):
+    if not any(char.isalnum() for char in name):
         raise ValidationError(
             "“%(name)s” cannot be a tag: a tag needs at least one letter or digit.",
             code="no_words",
@@ -26,10 +32,24 @@ def validate_tag_name(name: str) -> None:
         )
 
 
+def resolve_tag_names(names: list[str]) -> list[str]:
+    """`names` as the tags they mean: an existing tag's own name when one folds the same,
+    the main tag's name for an alias, else the name as typed; each once."""
+    known = {folded(name): name for name in Tag.objects.values_list("name", flat=True)}
+    aliases = dict(TagAlias.objects.values_list("folded_name", "tag__name"))
+    resolved: dict[str, str] = {}
+    for name in names:
+        key = folded(name)
+        meant = known.get(key) or aliases.get(key) or name
+        resolved.setdefault(folded(meant), meant)
+    return list(resolved.values())
+
+
 def new_tag_names(names: list[str]) -> list[str]:
-    """The names among `names` that no tag has yet (tags are case-insensitive)."""
-    existing = {name.casefold() for name in Tag.objects.values_list("name", flat=True)}
-    return [name for name in names if name.casefold() not in existing]
+    """The names among `names` that no tag (or alias) has yet."""
+    known = {folded(name) for name in Tag.objects.values_list("name", flat=True)}
+    known |= set(TagAlias.objects.values_list("folded_name", flat=True))
+    return [name for name in names if folded(name) not in known]
 
 
 def check_tag_names(names: list[str], user) -> None:
@@ -58,5 +78,22 @@ def _refuse_nameless_tag(sender, instance: Tag, **kwargs) -> None:
     validate_tag_name(instance.name)
 
 
+def _ascii_slug(sender, instance: Tag, **kwargs) -> None:
+    """taggit slugifies keeping accents ("café"), which no tag address can hold."""
+    if instance.slug and instance.slug.isascii():
+        return
+    base = ascii_slug(instance.name) or "tag"
+    taken = set(
+        Tag.objects.filter(slug__startswith=base)
+        .exclude(pk=instance.pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    instance.slug = slug
+
+
 def connect() -> None:
     pre_save.connect(_refuse_nameless_tag, sender=Tag, dispatch_uid="articles.tag_names")
+    pre_save.connect(_ascii_slug, sender=Tag, dispatch_uid="articles.tag_ascii_slugs")

@@ -168,6 +168,9 @@ STEPS: tuple[Step, ...] = (
         permission="articles.change_story", needs_edit_rights=True, method="restore",
     ),
     Step("assign", "Assigned", "assigned"),
+    # Tidying (articles/tidying.py): what a merge of tags or a fold of sections did.
+    Step("retag", "Tags merged", "retagged"),
+    Step("refile", "Moved to another section", "moved"),
     Step("note", "Note", "noted", note="required", note_missing="The note is empty."),
     # What an import did; taken by the importer only (a trusted caller, see the model).
     Step("import", "Imported", "imported"),

@@ -109,6 +109,25 @@ def walk_through(browser, camera: Camera) -> None:
     editor.goto(f"{BASE}/admin/comments/comment/")
     camera.shot(editor, "moderation", clip=region(editor, "#content h1", "#changelist-filter"))
 
+    # Tidying tags: the likely duplicates, then a merge's preview before it is done.
+    editor.goto(f"{BASE}/admin/taggit/tag/tidy/")
+    camera.shot(editor, "tidy-tags", clip=region(editor, "#content h1", "table.tidy-duplicates"))
+    editor.locator("tr", has_text="Small Businesses").locator("a.button").click()
+    editor.fill("#id_survivor", "small business")
+    editor.click("button[name=preview]")
+    camera.shot(editor, "merge-preview", clip=region(editor, "#content h1", "table.merge-preview"))
+    editor.click("button[name=apply]")
+    editor.locator(".messagelist .success").wait_for()
+
+    # Deleting a story moves it to the trash, where an editor can restore it.
+    editor.goto(f"{BASE}/admin/articles/story/?q=bird+boxes")
+    editor.locator("#result_list tbody th a").first.click()
+    editor.click("a.deletelink")
+    camera.shot(editor, "trash-confirm", clip=region(editor, "#content h1", "#content form"))
+    editor.click("button:has-text('Move to the trash')")
+    editor.goto(f"{BASE}/admin/articles/story/?where=trash")
+    camera.shot(editor, "trash", clip=region(editor, "#content h1", "#changelist-filter"))
+
 
 def main() -> None:
     print(f"Building the demo newsroom in {SITE.workdir} …")

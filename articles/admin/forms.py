@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from articles import workflow
 from articles.models import Correction, Story
 from articles.revisions import compare, snapshot, story_versions, version_with_edit_version
-from articles.tags import check_tag_names
+from articles.tags import check_tag_names, resolve_tag_names
 from articles.workflow import validate_within_horizon
 
 
@@ -51,7 +51,8 @@ class StoryAdminForm(forms.ModelForm):
                     self.initial[name] = value
 
     def clean_tags(self):
-        names = self.cleaned_data.get("tags") or []
+        # An alias, or a name that differs only in case or accents, means the existing tag.
+        names = resolve_tag_names(self.cleaned_data.get("tags") or [])
         check_tag_names(names, self.user)
         return names
 

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Byline, Correction, Section, Story, StoryRedirect
+from articles.tidying import TidyingError, fold_section
+
+
+class FoldForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Section.objects.filter(is_active=True), label="Fold into",
+        help_text="Its stories move here; its pages and feeds redirect here.",
+    )  # fmt: skip
+    keep_as_secondary = forms.BooleanField(
+        required=False, initial=True,
+        label="Keep the old section on each story as a secondary section",
+        help_text="Then making the old section active again unfolds it.",
+    )  # fmt: skip
 
 
 @admin.register(Section)
@@ -22,6 +38,42 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    actions = ["fold_selected"]
+
+    @admin.action(description="Fold the selected section into another…", permissions=["change"])
+    def fold_selected(self, request, queryset):
+        sections = list(queryset)
+        form = FoldForm(request.POST if "apply" in request.POST else None)
+        form.fields["into"].queryset = Section.objects.filter(is_active=True).exclude(
+            pk__in=[section.pk for section in sections]
+        )
+        if form.is_valid():
+            for section in sections:
+                try:
+                    moved = fold_section(
+                        section, form.cleaned_data["into"],
+                        keep_as_secondary=form.cleaned_data["keep_as_secondary"],
+                        by=request.user,
+                    )  # fmt: skip
+                except TidyingError as error:
+                    self.message_user(request, f"“{section}” not folded: {error}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        f"“{section}” folded into “{form.cleaned_data['into']}”: {moved} "
+                        f"{'story' if moved == 1 else 'stories'} moved; its pages redirect.",
+                        messages.SUCCESS,
+                    )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Fold sections",
+            "sections": [(s, Story.objects.filter(section=s).count()) for s in sections],
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/section/fold.html", context)
 
     def get_queryset(self, request):
         # Aggregation drops Meta.ordering, so restate it for stable pagination.

@@ -6,7 +6,9 @@
 - `workflow`: the steps a story takes (the core behind `submit()`, `publish()`, …),
   StoryLogEntry and the workflow errors; the vocabulary is in `articles.workflow`;
 - `addresses`: reserved slugs, slug uniquing and StoryRedirect (slug history);
-- `desk`: Correction, EditLock and PreviewLink.
+- `desk`: Correction, EditLock and PreviewLink;
+- `taxonomy`: tag aliases, and the old slugs of renamed, merged and folded tags and
+  sections (TagAlias, TagRedirect, SectionRedirect).
 
 Everything is importable from `articles.models`, as before the split.
 """
@@ -23,6 +25,7 @@ from .addresses import (
 from .desk import Autosave, Correction, EditLock, PreviewLink, now_to_the_second
 from .sections import Byline, Section
 from .stories import Story, StoryByline, StoryTag, add_teaser_annotation, credits_prefetch
+from .taxonomy import SectionRedirect, TagAlias, TagRedirect, ascii_slug, folded
 from .workflow import (
     StoryLogEntry,
     WorkflowError,
@@ -38,15 +41,20 @@ __all__ = [
     "EditLock",
     "PreviewLink",
     "Section",
+    "SectionRedirect",
     "Story",
     "StoryByline",
     "StoryLogEntry",
     "StoryRedirect",
     "StoryTag",
+    "TagAlias",
+    "TagRedirect",
     "WorkflowError",
     "WorkflowPermissionError",
     "WorkflowStateError",
     "add_teaser_annotation",
+    "ascii_slug",
+    "folded",
     "credits_prefetch",
     "now_to_the_second",
     "unique_slug",
