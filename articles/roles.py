@@ -71,8 +71,9 @@ ROLES: dict[str, dict] = {
             "taggit.view_tag",
             "users.view_user",
         ],  # fmt: skip
-        # Granted by later migrations (comments 0002, articles 0013); listed here
-        # so a recreated role has them too. The roles migration does not read this.
+        # Granted by later migrations (comments 0002, articles 0013 and 0014, fronts
+        # 0002); listed here so a recreated role has them too. The roles migration does
+        # not read this.
         "granted_later": [
             "comments.view_comment",
             "comments.change_comment",
@@ -85,7 +86,7 @@ ROLES: dict[str, dict] = {
             "staff accounts and their roles."
         ),
         # Every permission of these apps.
-        "apps": ["articles", "taggit", "users", "auth", "reversion", "comments"],
+        "apps": ["articles", "taggit", "users", "auth", "reversion", "comments", "fronts"],
         "permissions": [],
     },
 }

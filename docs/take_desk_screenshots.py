@@ -40,6 +40,47 @@ def open_draft(page) -> None:
     page.wait_for_selector("#story_form")
 
 
+def choose_story(page, select_id: str, text: str) -> None:
+    """Pick a story in a select2 autocomplete: open it, type, press Enter."""
+    page.click(f"#{select_id} + .select2 .select2-selection")
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.fill(text)
+    page.locator(".select2-results__option--highlighted", has_text=text).wait_for()
+    search.press("Enter")
+
+
+def arrange_the_front(browser, camera: Camera) -> None:
+    """The editor pins an older story as lead, orders top stories, previews, publishes."""
+    editor = log_in(browser, "editor")
+    editor.goto(f"{BASE}/admin/fronts/front/add/")
+    editor.fill("#id_note", "Centenarian weekend")
+    editor.fill("#id_alert_text", "Linden Street closed Saturday for Mae Okafor's block party")
+    editor.select_option("#id_pins-0-slot", "lead")
+    choose_story(editor, "id_pins-0-story", "Mae Okafor turns 100")
+    editor.click("#pins-group .add-row a")
+    choose_story(editor, "id_pins-1-story", "Doris Kemp")
+    editor.click("#pins-group .add-row a")
+    choose_story(editor, "id_pins-2-story", "Gus Lindqvist")
+    editor.click("input[name=_continue]")
+    editor.locator(".messagelist .success").first.wait_for()
+    camera.shot(editor, "front-layout", clip=region(editor, "#content h1", "#pins-group"))
+    with editor.expect_popup() as popup:
+        editor.click("text=Preview as readers will see it")
+    preview = popup.value
+    preview.wait_for_load_state()
+    camera.shot(preview, "front-preview")
+    preview.close()
+    editor.click("input[name=_publish_now]")
+    editor.locator(".messagelist .success").first.wait_for()
+    reader = browser.new_context(viewport=VIEWPORT).new_page()
+    reader.goto(f"{BASE}/")
+    camera.shot(reader, "front-published")
+    reader.context.close()
+    editor.goto(f"{BASE}/admin/fronts/front/")
+    camera.shot(editor, "front-history", clip=region(editor, "#content h1", "#result_list"))
+    editor.context.close()
+
+
 def walk_through(browser, camera: Camera) -> None:
     # The reporter lands on her queue, the newsdesk.
     reporter = log_in(browser, "reporter")
@@ -141,6 +182,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = launch(playwright)
             walk_through(browser, camera)
+            arrange_the_front(browser, camera)
             browser.close()
     finally:
         SITE.stop()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "users",
     "articles.apps.ArticlesConfig",
+    "fronts.apps.FrontsConfig",
     "wordpress",
     "comments.apps.CommentsConfig",
     "notifications.apps.NotificationsConfig",

@@ -11,6 +11,7 @@ from articles.distribution.sitemaps import (
     robots_txt,
     sitemap_index,
 )
+from fronts.views import CuratedHomeView
 
 urlpatterns = [
     # NEWSROOM_ADMIN_URL moves the admin ("admin/" by default).
@@ -50,6 +51,8 @@ if settings.NEWSROOM_BENCHMARK_BASELINE:
 
     urlpatterns.append(path("bench/baseline/", baseline))
 
+# The home page as the desk arranges it (the fronts app), ahead of articles' own "".
+urlpatterns.append(path("", CuratedHomeView.as_view(), name="home"))
 urlpatterns.append(path("", include("articles.urls")))
 
 # A database outage answers 503 with Retry-After; other errors, the usual 500 page.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -10,8 +11,53 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles.models import Byline, Correction, Section, Story, StoryRedirect
+from articles.models import (
+    Byline,
+    Correction,
+    Section,
+    SectionPin,
+    Story,
+    StoryRedirect,
+    remember_pins,
+)
 from articles.tidying import TidyingError, fold_section
+from articles.workflow import validate_within_horizon
+
+
+class SectionPinForm(forms.ModelForm):
+    class Meta:
+        model = SectionPin
+        fields = ["story", "until"]
+
+    def clean_until(self):
+        until = self.cleaned_data.get("until")
+        validate_within_horizon(until)
+        return until
+
+    def clean(self):
+        cleaned = super().clean()
+        story, section = cleaned.get("story"), self.instance.section_id and self.instance.section
+        if (
+            story is not None
+            and section
+            and not Story.objects.in_section(section).filter(pk=story.pk).exists()
+        ):
+            raise forms.ValidationError(
+                f"“{story}” is not in this section: file it here (or as a secondary section) first."
+            )
+        return cleaned
+
+
+class SectionPinInline(SortableTabularInline):
+    model = SectionPin
+    form = SectionPinForm
+    fields = ["story", "until"]
+    autocomplete_fields = ["story"]
+    extra = 1
+    verbose_name_plural = (
+        "Pinned stories (above the newest-first list, in this order; an expired or "
+        "unpublished one takes its place by date again)"
+    )
 
 
 class FoldForm(forms.Form):
@@ -27,7 +73,8 @@ class FoldForm(forms.Form):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SortableAdminBase, admin.ModelAdmin):
+    inlines = [SectionPinInline]
     list_display = ["name", "slug", "parent", "position", "is_active", "story_count"]
     # Explicit: the story-count annotation (GROUP BY) makes Django drop Meta.ordering, and
     # the autocomplete on the story form would list sections in no particular order.
@@ -39,6 +86,10 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     actions = ["fold_selected"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        remember_pins(form.instance)
 
     @admin.action(description="Fold the selected section into another…", permissions=["change"])
     def fold_selected(self, request, queryset):

@@ -23,7 +23,7 @@ from .addresses import (
 
 # now_to_the_second: migration 0006 names it here.
 from .desk import Autosave, Correction, EditLock, PreviewLink, now_to_the_second
-from .sections import Byline, Section
+from .sections import Byline, Section, SectionPin, remember_pins
 from .stories import Story, StoryByline, StoryTag, add_teaser_annotation, credits_prefetch
 from .taxonomy import SectionRedirect, TagAlias, TagRedirect, ascii_slug, folded
 from .workflow import (
@@ -41,6 +41,7 @@ __all__ = [
     "EditLock",
     "PreviewLink",
     "Section",
+    "SectionPin",
     "SectionRedirect",
     "Story",
     "StoryByline",
@@ -57,6 +58,7 @@ __all__ = [
     "folded",
     "credits_prefetch",
     "now_to_the_second",
+    "remember_pins",
     "unique_slug",
     "unique_story_slug",
     "validate_section_slug",

@@ -22,6 +22,8 @@ class SectionQuerySet(models.QuerySet):
 
 
 class Section(models.Model):
+    """A section of the site, with its page at /SLUG/ and, optionally, pinned stories."""
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(
         max_length=100,
@@ -48,6 +50,9 @@ class Section(models.Model):
         default=True,
         help_text="Inactive sections disappear from navigation and their page gives 404.",
     )
+    # The section front's pins (SectionPin) as [[story id, until or None], ...] in order,
+    # written when they change, so the section page reads them with the section itself.
+    pinned = models.JSONField(default=list, blank=True, editable=False)
 
     objects = SectionQuerySet.as_manager()
 
@@ -127,3 +132,34 @@ class Byline(models.Model):
     @property
     def is_organization(self) -> bool:
         return self.kind != self.Kind.PERSON
+
+
+class SectionPin(models.Model):
+    """A story pinned above a section's newest-first list, until a time or for good."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="pins")
+    story = models.ForeignKey("Story", on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField(
+        "pinned until", null=True, blank=True,
+        help_text="Empty: until unpinned. Then the story takes its place by date again.",
+    )  # fmt: skip
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "pinned story"
+        constraints = [
+            models.UniqueConstraint(fields=["section", "story"], name="unique_section_pin")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.story}"
+
+
+def remember_pins(section: Section) -> None:
+    """Write `section.pinned` from its pins (after the desk changed them)."""
+    section.pinned = [
+        [pin.story_id, pin.until.isoformat() if pin.until else None]
+        for pin in section.pins.order_by("position", "pk")
+    ]
+    section.save(update_fields=["pinned"])

@@ -11,15 +11,18 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Case, IntegerField, Prefetch, Value, When, prefetch_related_objects
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import workflow
 from articles.caching import keys
+from articles.caching.middleware import expire_page_at
 from articles.models import Byline, Correction, Section, Story, credits_prefetch
 
 HOME_LATEST_COUNT = 10
@@ -49,10 +52,20 @@ class SurrogateKeysMixin:
 
 
 class HomeView(SurrogateKeysMixin, TemplateView):
+    """The home page: a lead, the latest stories, and a block per section.
+
+    Without a curated layout (the `fronts` app, which subclasses this view), the newest
+    featured story leads, the rest are newest first and the blocks follow section order.
+    """
+
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update({"alert": None, **self.arrange()})
+        return context
+
+    def arrange(self) -> dict:
         listed = Story.objects.listed()
         stories = listed.with_teaser_fields()
         # The newest featured story leads; without one, the newest story. Both lookups
@@ -61,31 +74,43 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         lead = stories.filter(is_featured=True).newest_first().first() or (
             newest[0] if newest else None
         )
-        latest = []
-        section_blocks = []
-        if lead is not None:
-            latest = [story for story in newest if story.pk != lead.pk][:HOME_LATEST_COUNT]
-            # Rank only the newest stories, so the home page costs the same with 100 or
-            # 100,000 stories in the archive; a section silent for that long has no block.
-            recent = listed.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
-            per_section = (
-                stories.filter(pk__in=recent)
-                .latest_per_section(HOME_STORIES_PER_SECTION)
-                .order_by(
-                    "section__position", "section__name", "section_id", "-published_at", "-pk"
-                )
-            )
-            section_blocks = [
-                {"section": group[0].section, "stories": group}
-                for group in (
-                    list(group) for _, group in groupby(per_section, key=lambda s: s.section_id)
-                )
-            ]
-            # One query loads the bylines of every story on the page.
-            shown = [lead, *latest, *(s for block in section_blocks for s in block["stories"])]
-            prefetch_related_objects(shown, credits_prefetch())
-        context.update(lead=lead, latest=latest, section_blocks=section_blocks)
-        return context
+        latest = [story for story in newest if lead and story.pk != lead.pk][:HOME_LATEST_COUNT]
+        return self.with_section_blocks(lead, latest)
+
+    def with_section_blocks(self, lead, latest, chosen: list[tuple[int, int]] | None = None):
+        """The section blocks under `lead` and `latest`, and the bylines of all of them.
+
+        `chosen` is [(section id, how many stories)] in order; None: every section with
+        recent stories, in section order, HOME_STORIES_PER_SECTION each.
+        """
+        if lead is None:
+            return {"lead": None, "latest": [], "section_blocks": []}
+        listed = Story.objects.listed()
+        # Rank only the newest stories, so the home page costs the same with 100 or
+        # 100,000 stories in the archive; a section silent for that long has no block.
+        recent = listed.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
+        candidates = listed.with_teaser_fields().filter(pk__in=recent)
+        if chosen is not None:
+            wanted = dict(chosen)
+            candidates = candidates.filter(section_id__in=list(wanted))
+        most = max(dict(chosen).values(), default=0) if chosen else HOME_STORIES_PER_SECTION
+        per_section = candidates.latest_per_section(most).order_by(
+            "section__position", "section__name", "section_id", "-published_at", "-pk"
+        )
+        groups = {
+            section_id: list(group)
+            for section_id, group in groupby(per_section, key=lambda s: s.section_id)
+        }
+        if chosen is None:
+            order = list(groups)
+        else:
+            order = [section_id for section_id, _ in chosen if section_id in groups]
+            groups = {pk: groups[pk][: wanted[pk]] for pk in order}
+        section_blocks = [{"section": groups[pk][0].section, "stories": groups[pk]} for pk in order]
+        # One query loads the bylines of every story on the page.
+        shown = [lead, *latest, *(s for block in section_blocks for s in block["stories"])]
+        prefetch_related_objects(shown, credits_prefetch())
+        return {"lead": lead, "latest": latest, "section_blocks": section_blocks}
 
     def get_surrogate_keys(self, context) -> set[str]:
         shown = [context["lead"]] if context["lead"] else []
@@ -135,6 +160,29 @@ class SectionView(PublicStoryListView):
 
     def filter_stories(self, stories):
         return stories.in_section(self.section)
+
+    def get_queryset(self):
+        """Newest first, after the stories the desk pinned (SectionPin) while they hold.
+
+        The pins come with the section row (`Section.pinned`), and ordering by them
+        costs no query: a pin that ran out, or a story no longer listed, simply drops.
+        """
+        now = timezone.now()
+        ranks, ends = {}, []
+        for story_id, until in self.section.pinned:
+            until = parse_datetime(until) if until else None
+            if until is None or until > now:
+                ranks.setdefault(story_id, len(ranks))
+                ends += [until] if until else []
+        expire_page_at(self.request, min(ends, default=None))
+        stories = self.filter_stories(Story.objects.listed()).for_teasers()
+        if not ranks:
+            return stories.newest_first()
+        rank = Case(
+            *(When(pk=story_id, then=Value(value)) for story_id, value in ranks.items()),
+            default=Value(len(ranks)), output_field=IntegerField(),
+        )  # fmt: skip
+        return stories.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
 
     def list_keys(self) -> set[str]:
         return {keys.section(self.section.pk), keys.section_stories(self.section.pk)}

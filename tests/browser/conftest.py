@@ -52,36 +52,14 @@ def chromium(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def roles(transactional_db):
-    """The role groups (Contributor, Editor, Administrator), as their data migration makes them.
+    """The role groups (Contributor, Editor, Administrator), as their migrations make them.
 
-    Every transactional test ends by emptying the tables, which removes what data
-    migrations made; content types and permissions come back, the roles do not.
+    Every transactional test ends by emptying the tables; post_migrate then makes the
+    roles again (articles.roles.ensure_roles), and this makes sure of them.
     """
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.management import create_contenttypes
+    from articles.roles import ROLES, ensure_role
 
-    from articles.roles import ROLES
-    from users.models import RoleDescription
-
-    for app_config in apps.get_app_configs():
-        create_contenttypes(app_config, verbosity=0)
-        create_permissions(app_config, verbosity=0)
-    groups = {}
-    for name, spec in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        RoleDescription.objects.update_or_create(
-            group=group, defaults={"description": spec["description"]}
-        )
-        permissions = [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in (dotted.split(".") for dotted in spec["permissions"])
-        ]
-        permissions += Permission.objects.filter(content_type__app_label__in=spec.get("apps", []))
-        group.permissions.set(permissions)
-        groups[name] = group
-    return groups
+    return {name: ensure_role(name) for name in ROLES}
 
 
 @pytest.fixture

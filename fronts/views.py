@@ -1,0 +1,57 @@
+"""The home page as its live layout arranges it, and the desk's preview of any layout."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from articles.caching.middleware import expire_page_at
+from articles.views.public import HomeView
+
+from .arranging import arrange, next_change
+from .models import Front
+
+
+class CuratedHomeView(HomeView):
+    """The home page. With no layout ever published it is arranged as before (the newest
+    featured story leads); with one, as the live layout says."""
+
+    def layout(self) -> tuple[Front | None, Front | None]:
+        return Front.objects.live_and_next()
+
+    def arrange(self) -> dict:
+        now = timezone.now()
+        self.front, upcoming = self.layout()
+        if upcoming is not None:
+            # A scheduled layout takes over at its time, on every cache too.
+            expire_page_at(self.request, upcoming.goes_live_at)
+        if self.front is None:
+            return super().arrange()
+        expire_page_at(self.request, next_change(self.front, upcoming, now))
+        arranged = arrange(self.front, now)
+        return {
+            **self.with_section_blocks(arranged["lead"], arranged["latest"], arranged["blocks"]),
+            "alert": arranged["alert"],
+        }
+
+
+class PreviewHomeView(CuratedHomeView):
+    """Any layout, draft or scheduled, exactly as readers would see it now (staff only)."""
+
+    def layout(self):
+        if not self.request.user.has_perm("fronts.view_front"):
+            raise Http404
+        return get_object_or_404(Front, pk=self.kwargs["pk"]), None
+
+    def render_to_response(self, context, **response_kwargs):
+        context["previewing"] = self.front
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+preview = staff_member_required(PreviewHomeView.as_view())
