@@ -78,6 +78,28 @@ ROLES: dict[str, dict] = {
             "comments.view_comment",
             "comments.change_comment",
             "comments.delete_comment",
+            # Tag aliases (articles 0013) and section fronts' pins (articles 0014).
+            "articles.add_tagalias",
+            "articles.change_tagalias",
+            "articles.delete_tagalias",
+            "articles.view_tagalias",
+            "articles.add_sectionpin",
+            "articles.change_sectionpin",
+            "articles.delete_sectionpin",
+            "articles.view_sectionpin",
+            # Arranging the home page (fronts 0002).
+            "fronts.add_front",
+            "fronts.change_front",
+            "fronts.delete_front",
+            "fronts.view_front",
+            "fronts.add_pin",
+            "fronts.change_pin",
+            "fronts.delete_pin",
+            "fronts.view_pin",
+            "fronts.add_sectionblock",
+            "fronts.change_sectionblock",
+            "fronts.delete_sectionblock",
+            "fronts.view_sectionblock",
         ],  # fmt: skip
     },
     ADMINISTRATOR: {

@@ -61,16 +61,27 @@ def demo_newsroom(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoN
     cache.clear()
 
 
+# The slowest modules (a browser, servers of their own, fuzzing): started first, so the
+# two workers share out the many quick modules after them instead of waiting on one
+# long module at the end.
+SLOW_FIRST = (
+    "tests/browser/", "tests/faults/", "tests/security/test_fuzz.py",
+    "tests/articles/test_admin_roundtrip.py", "tests/backups/",
+    "tests/security/test_public_invariants.py",
+)  # fmt: skip
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """In each module, run the tests that use the shared demo newsroom last.
+    """Slow modules first; in each module, the tests that use the shared demo newsroom last.
 
     The others then see an empty database, because the module's demo is built just
     before its first test and rolled back after its last. Tests that commit (transactional
     tests, the live server) cannot nest in its transaction, so they may not use it.
     """
-    modules: dict[str, int] = {}
+    modules: dict[str, tuple[bool, int]] = {}
     for item in items:
-        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+        path = item.nodeid.split("::")[0]
+        modules.setdefault(path, (not path.startswith(SLOW_FIRST), len(modules)))
         if DEMO_FIXTURE in item.fixturenames and _commits(item):
             raise pytest.UsageError(
                 f"{item.nodeid}: a transactional test cannot use {DEMO_FIXTURE}, "

@@ -25,6 +25,10 @@ ROBOTS = "robots"
 # What every change to a listed story touches besides its own lists.
 EVERY_STORY_LIST = (HOME, FEEDS, SITEMAPS, ARCHIVE, CORRECTIONS)
 
+# Not a surrogate key: the cache entry holding the navigation's sections, which every
+# public page shows (articles.context_processors), forgotten when a section changes.
+NAVIGATION_ENTRY = "navigation-sections"
+
 
 def story(pk: int) -> str:
     return f"story-{pk}"

@@ -6,6 +6,8 @@ and a workflow step needs no receiver of its own because the step saves the stor
 
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
@@ -68,7 +70,10 @@ def correction_changed(sender, instance: Correction, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Section)
 def section_changed(sender, instance: Section, **kwargs) -> None:
-    # Every page shows the navigation.
+    # Every page shows the navigation: forget it now, and again once this commits (a
+    # page built meanwhile may have read the sections as they were).
+    cache.delete(keys.NAVIGATION_ENTRY)
+    transaction.on_commit(lambda: cache.delete(keys.NAVIGATION_ENTRY))
     purge(
         {
             keys.section(instance.pk),

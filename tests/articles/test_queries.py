@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import StoryByline
+from articles.models import Section, StoryByline
 from tests.factories import make_byline, make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,26 @@ def test_large_pages_really_list_many_stories(client):
     html = client.get(urls["byline"]).content.decode()
     assert html.count('class="teaser__headline"') == 20
     assert html.count('class="byline"') >= 40
+
+
+@pytest.mark.parametrize("page", ["home", "section", "story", "byline", "tag"])
+def test_the_navigation_comes_from_the_cache_after_the_first_page(
+    client, django_assert_num_queries, page
+):
+    urls = build_newsroom(SIZES["small"])
+    client.get(urls[page])
+    with django_assert_num_queries(EXPECTED_QUERIES[page] - 1):
+        assert client.get(urls[page]).status_code == 200
+
+
+def test_the_cached_navigation_follows_a_section_change_at_once(client):
+    make_story(section=make_section(name="Sports", slug="sports"))
+    assert ">Sports</a>" in client.get("/").content.decode()
+    section = Section.objects.get(slug="sports")
+    section.name = "Sport and Leisure"
+    section.save()
+    page = client.get("/").content.decode()
+    assert ">Sport and Leisure</a>" in page and ">Sports</a>" not in page
+    section.is_active = False
+    section.save()
+    assert "Sport and Leisure" not in client.get("/about-nothing/").content.decode()
