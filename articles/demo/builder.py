@@ -24,7 +24,7 @@ from taggit.models import Tag
 
 from articles.demo.content import DemoContent, DemoStory
 from articles.demo.pictures import describe_lead_image, draw_lead_image, draw_portrait, jpeg
-from articles.models import Byline, Section, Story, StoryByline
+from articles.models import Byline, Section, SectionPin, Story, StoryByline, remember_pins
 from articles.roles import ensure_role
 
 PROGRESS_EVERY = 10
@@ -173,6 +173,7 @@ class DemoBuilder:
         users = self._build_accounts() if with_accounts else {}
         bylines = self._build_bylines(users)
         stories = self._build_stories(now, sections, bylines, users)
+        self._pin_stories(sections)
         return {
             "sections": len(sections),
             "bylines": len(bylines),
@@ -200,6 +201,18 @@ class DemoBuilder:
             sections[section.slug] = section
         self.log(f"  Sections: {len(sections)}")
         return sections
+
+    def _pin_stories(self, sections: dict[str, Section]) -> None:
+        """The section fronts: stories pinned above a section's newest-first list."""
+        for data in self.content.sections:
+            if not data.pinned:
+                continue
+            section = sections[data.slug]
+            for position, slug in enumerate(data.pinned):
+                SectionPin.objects.create(
+                    section=section, story=Story.objects.get(slug=slug), position=position
+                )
+            remember_pins(section)
 
     def _build_accounts(self) -> dict:
         """Create the demo logins, leaving any existing account of the same name alone."""

@@ -55,6 +55,8 @@ class DemoSection:
     parent: str | None
     position: int
     description: str
+    # Slugs of the stories pinned above the section's list (its section front).
+    pinned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,7 @@ def _read_sections(path: Path) -> tuple[dict[str, str], list[DemoSection]]:
             parent=record.text("parent", None),
             position=record.get("position", int),
             description=record.text("description"),
+            pinned=record.texts("pinned", ()),
         )
         if section.parent and section.parent not in listed:
             raise record.error(f"parent '{section.parent}' must be listed before it")
@@ -397,6 +400,14 @@ def load_content(directory: Path = DATA_DIR) -> DemoContent:
             lambda record: _read_story(record, section_slugs, byline_slugs, usernames),
             seen=slugs,
         )
+    for section in sections:
+        for slug in section.pinned:
+            if not any(s.slug == slug and section.slug in (s.section, *s.secondary_sections)
+                       for s in stories):  # fmt: skip
+                raise DemoContentError(
+                    f"newsroom.yaml: section '{section.slug}' pins '{slug}', which is not a "
+                    "story filed in it"
+                )
     return DemoContent(
         marker_section=header["marker_section"],
         image_credit=header["image_credit"],
