@@ -251,3 +251,14 @@ def test_the_curated_home_page_runs_a_fixed_number_of_queries(django_assert_num_
     # layout, pinned and newest stories, section blocks, bylines, navigation
     with django_assert_num_queries(5):
         assert Client().get(HOME).status_code == 200
+
+
+def test_the_newsdesk_leads_editors_to_the_home_page_the_trash_and_tidying(
+    desk_editor, contributor
+):
+    page = logged_in(desk_editor).get(reverse("articles:newsdesk")).content.decode()
+    for url in [reverse("admin:fronts_front_changelist"), reverse("admin:taggit_tag_tidy"),
+                reverse("admin:articles_story_changelist") + "?where=trash"]:  # fmt: skip
+        assert f'href="{url}"' in page
+    page = logged_in(contributor).get(reverse("articles:newsdesk")).content.decode()
+    assert reverse("admin:fronts_front_changelist") not in page
