@@ -11,7 +11,16 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -244,8 +253,18 @@ class StoryDetailView(SurrogateKeysMixin, DetailView):
         return (
             stories.with_teaser_fields()
             .select_related("section__parent__parent__parent")
-            .prefetch_related("tags", "secondary_sections", "corrections")
+            .annotate(has_corrections=Exists(Correction.objects.filter(story=OuterRef("pk"))))
+            .prefetch_related("tags", "secondary_sections")
         )
+
+    def get_object(self, queryset=None):
+        story = super().get_object(queryset)
+        # Most stories have no correction: then the page asks for none (one query fewer).
+        if story.has_corrections:
+            prefetch_related_objects([story], "corrections")
+        else:
+            story._prefetched_objects_cache["corrections"] = Correction.objects.none()
+        return story
 
     def can_preview(self) -> bool:
         return workflow.may_preview(self.request.user)

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Section, StoryByline
+from articles.models import Correction, Section, Story, StoryByline
 from tests.factories import make_byline, make_section, make_story
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,9 @@ EXPECTED_QUERIES = {
     # section + its active children, count, stories, bylines, navigation
     "section": 6,
     "section page 2": 6,
-    # story, tags, secondary sections, corrections, navigation, related stories,
-    # the bylines of the story and its related stories
-    "story": 7,
+    # story (with whether it has corrections: none here), tags, secondary sections,
+    # navigation, related stories, the bylines of the story and its related stories
+    "story": 6,
     # byline, count, stories, bylines, navigation
     "byline": 5,
     # tag, count, stories, bylines, navigation
@@ -129,3 +129,14 @@ def test_the_cached_navigation_follows_a_section_change_at_once(client):
     section.is_active = False
     section.save()
     assert "Sport and Leisure" not in client.get("/about-nothing/").content.decode()
+
+
+def test_a_story_with_corrections_shows_them_for_one_query_more(client, django_assert_num_queries):
+    urls = build_newsroom(SIZES["small"])
+    story = Story.objects.get(slug=urls["story"].rstrip("/").rsplit("/", 1)[1])
+    Correction.objects.create(
+        story=story, kind="correction", text="An earlier version misnamed the judge."
+    )
+    with django_assert_num_queries(EXPECTED_QUERIES["story"] + 1):
+        response = client.get(urls["story"])
+    assert "An earlier version misnamed the judge." in response.content.decode()
