@@ -11,15 +11,16 @@ from django.utils import timezone
 
 from articles.models import StoryByline
 from comments.models import Comment
+from tests.articles.test_queries import EXPECTED_QUERIES
 from tests.comments.factories import comment_data, make_comment, make_moderator, page, post_url
 from tests.factories import css, make_byline, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 
-# Pinned as in tests/articles/test_queries.py. The story page loads its approved comments
+# As pinned in tests/articles/test_queries.py. The story page loads its approved comments
 # in one more query, and only when the annotated count says there are any.
-SECTION_QUERIES = 6
-STORY_QUERIES = 7
+SECTION_QUERIES = EXPECTED_QUERIES["section"]
+STORY_QUERIES = EXPECTED_QUERIES["story"]
 STORY_QUERIES_WITH_COMMENTS = STORY_QUERIES + 1
 
 
