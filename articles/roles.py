@@ -150,3 +150,25 @@ def ensure_roles(sender, **kwargs) -> None:
         return
     for name in ROLES:
         ensure_role(name)
+
+
+def grant_in_migration(apps, app_label: str, roles: list[str], **permission_filter) -> None:
+    """From a data migration: give `roles` the permissions of `app_label` that match
+    `permission_filter` (e.g. codename__endswith="_tagalias").
+
+    Django makes permissions only after every migration ran, so they are made here first,
+    from the migration's own (historical) models.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    permissions = list(
+        apps.get_model("auth", "Permission").objects.filter(
+            content_type__app_label=app_label, **permission_filter
+        )
+    )
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=roles):
+        group.permissions.add(*permissions)

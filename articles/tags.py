@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_save
 from taggit.models import Tag
 
-from articles.models import TagAlias, ascii_slug, folded
+from articles.models import TagAlias, folded, unique_slug
 
 ADD_TAG_PERMISSION = "taggit.add_tag"
 
@@ -82,16 +82,13 @@ def _ascii_slug(sender, instance: Tag, **kwargs) -> None:
     """taggit slugifies keeping accents ("café"), which no tag address can hold."""
     if instance.slug and instance.slug.isascii():
         return
-    base = ascii_slug(instance.name) or "tag"
-    taken = set(
-        Tag.objects.filter(slug__startswith=base)
-        .exclude(pk=instance.pk)
-        .values_list("slug", flat=True)
+    others = Tag.objects.exclude(pk=instance.pk)
+    instance.slug = unique_slug(
+        folded(instance.name),
+        taken=lambda slug: others.filter(slug=slug).exists(),
+        max_length=100,
+        fallback="tag",
     )
-    slug, number = base, 1
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    instance.slug = slug
 
 
 def connect() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import pre_save
@@ -29,6 +30,7 @@ from articles.models import (
     ascii_slug,
     folded,
 )
+from articles.tags import validate_tag_name
 
 TIDY_TAGS_PERMISSION = "taggit.change_tag"
 TIDY_SECTIONS_PERMISSION = "articles.change_section"
@@ -67,11 +69,13 @@ def find_survivor(tags: list[Tag], name: str) -> Tag | None:
 
 def plan_tag_merge(tags: list[Tag], survivor_name: str) -> MergePlan:
     survivor_name = " ".join(survivor_name.split())
-    if len(tags) < 2 and find_survivor(tags, survivor_name) in tags:
-        raise TidyingError("Choose at least two tags to merge, or a new name for one.")
-    if not ascii_slug(survivor_name) and not any(char.isalnum() for char in survivor_name):
-        raise TidyingError(f"“{survivor_name}” cannot be a tag: it needs a letter or digit.")
     survivor = find_survivor(tags, survivor_name)
+    if len(tags) < 2 and survivor in tags:
+        raise TidyingError("Choose at least two tags to merge, or a new name for one.")
+    try:
+        validate_tag_name(survivor_name)
+    except ValidationError as error:
+        raise TidyingError(" ".join(error.messages)) from error
     plan = MergePlan(tags=tags, survivor_name=survivor.name if survivor else survivor_name,
                      survivor=survivor)  # fmt: skip
     away = {tag.pk for tag in plan.merged_away}
@@ -236,15 +240,17 @@ def likely_duplicate_tags() -> tuple[list[LikelyDuplicates], list[Tag]]:
     """
     tags = list(Tag.objects.annotate(story_count=Count("articles_storytag_items")).order_by("name"))
     groups: list[LikelyDuplicates] = []
+    # Each name once as words ("linden st"): for plurals and typos, and without the
+    # spaces for "the same name" ("lindenst").
+    keys = {tag.pk: ascii_slug(tag.name).replace("-", " ") for tag in tags}
     by_key: dict[str, list[Tag]] = defaultdict(list)
     for tag in tags:
-        by_key[ascii_slug(tag.name).replace("-", "")].append(tag)
+        by_key[keys[tag.pk].replace(" ", "")].append(tag)
     paired: set[frozenset[int]] = set()
     for same in by_key.values():
         if len(same) > 1:
             groups.append(LikelyDuplicates("the same name, but for case, accents or spacing", same))
             paired.update(frozenset((a.pk, b.pk)) for a in same for b in same if a != b)
-    keys = {tag.pk: ascii_slug(tag.name).replace("-", " ") for tag in tags}
     for index, a in enumerate(tags):
         for b in tags[index + 1 :]:
             if frozenset((a.pk, b.pk)) in paired:

@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
@@ -76,12 +77,11 @@ class FrontForm(forms.ModelForm):
     def clean_goes_live_at(self):
         moment = self.cleaned_data.get("goes_live_at")
         validate_within_horizon(moment)
-        if moment is not None and moment <= timezone.now() and self.has_changed():
-            # Going live now is "Publish now"; a time already past would rewrite history.
-            if "goes_live_at" in self.changed_data:
-                raise forms.ValidationError(
-                    "That time has passed: press “Publish now”, or choose a time ahead."
-                )
+        # Going live now is "Publish now"; a time already past would rewrite history.
+        if moment is not None and moment <= timezone.now() and "goes_live_at" in self.changed_data:
+            raise forms.ValidationError(
+                "That time has passed: press “Publish now”, or choose a time ahead."
+            )
         return moment
 
     def clean_alert_until(self):
@@ -103,12 +103,11 @@ class FrontAdmin(SortableAdminBase, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        self._live, _ = Front.objects.live_and_next()
-        return super().get_queryset(request)
+        return super().get_queryset(request).with_live_flag()
 
     @admin.display(description="status")
     def status_label(self, front: Front) -> str:
-        status = front.status(live=getattr(self, "_live", None))
+        status = front.status()
         if status == Front.Status.SCHEDULED:
             return (
                 f"Scheduled for {date_format(timezone.localtime(front.goes_live_at), 'M j, H:i')}"
@@ -172,10 +171,8 @@ class FrontAdmin(SortableAdminBase, admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "may_copy": request.user.has_perm(CHANGE)}
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @method_decorator(require_POST)
     def copy_view(self, request, pk: int):
-        return require_POST(self._copy)(request, pk)
-
-    def _copy(self, request, pk: int):
         if not (request.user.has_perm("fronts.add_front") and request.user.has_perm(CHANGE)):
             raise PermissionDenied
         original = get_object_or_404(Front, pk=pk)

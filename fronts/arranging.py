@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -19,8 +18,6 @@ from articles.models import Story
 from articles.views.public import HOME_LATEST_COUNT
 
 from .models import Front, Pin
-
-UNPINNED = 10_000
 
 
 def snapshot(front: Front) -> dict:
@@ -52,46 +49,29 @@ def holding_pins(front: Front, now: datetime) -> list[dict]:
     return pins
 
 
-def next_change(front: Front, upcoming: Front | None, now: datetime) -> datetime | None:
-    """When the front changes by itself: a pin or the alert runs out, the next layout."""
-    moments = [pin["until"] for pin in holding_pins(front, now) if pin["until"]]
-    if front.alert_text and front.alert_until and front.alert_until > now:
-        moments.append(front.alert_until)
-    if upcoming is not None:
-        moments.append(upcoming.goes_live_at)
-    return min(moments, default=None)
-
-
 def arrange(front: Front, now: datetime | None = None) -> dict:
-    """The lead, the top stories and the chosen section blocks' sections, for `front`."""
+    """The lead, the top stories, the alert and the chosen section blocks for `front`, and
+    when that changes by itself (a pin or the alert runs out)."""
     now = now or timezone.now()
     pins = holding_pins(front, now)
+    ends = [pin["until"] for pin in pins if pin["until"]]
     lead_pins = [pin["story"] for pin in pins if pin["slot"] == Pin.Slot.LEAD][:1]
     top_pins = [pin["story"] for pin in pins if pin["slot"] == Pin.Slot.TOP]
-    rank = {story: 0 for story in lead_pins}
-    for position, story in enumerate(top_pins, start=1):
-        rank.setdefault(story, position)
-    stories = Story.objects.listed().with_teaser_fields()
-    if rank:
-        stories = stories.alias(
-            pin_rank=Case(
-                *(When(pk=story, then=Value(value)) for story, value in rank.items()),
-                default=Value(UNPINNED),
-                output_field=IntegerField(),
-            )  # fmt: skip
-        ).order_by("pin_rank", "-published_at", "-pk")
-    else:
-        stories = stories.newest_first()
-    rows = list(stories[: HOME_LATEST_COUNT + 1 + len(rank)])
-    pinned = {story.pk: story for story in rows if story.pk in rank}
-    newest = [story for story in rows if story.pk not in rank]
+    # The lead first, then the top stories in order, each once.
+    order = list(dict.fromkeys([*lead_pins, *top_pins]))
+    stories = Story.objects.listed().with_teaser_fields().pinned_first(order)
+    rows = list(stories[: HOME_LATEST_COUNT + 1 + len(order)])
+    pinned = {story.pk: story for story in rows if story.pk in order}
+    newest = [story for story in rows if story.pk not in pinned]
     lead = pinned.get(lead_pins[0]) if lead_pins else None
     if lead is None and newest:
         lead = newest.pop(0)  # the empty or expired lead slot: the newest story
     top = [pinned[story] for story in top_pins if story in pinned and story not in lead_pins]
-    latest = [*top, *(story for story in newest if story is not lead)][:HOME_LATEST_COUNT]
+    latest = [*top, *newest][:HOME_LATEST_COUNT]
     alert = None
     if front.alert_text and (front.alert_until is None or front.alert_until > now):
         alert = {"text": front.alert_text, "link": front.alert_link}
+        ends += [front.alert_until] if front.alert_until else []
     blocks = [tuple(block) for block in front.arrangement.get("blocks", [])] or None
-    return {"lead": lead, "latest": latest, "alert": alert, "blocks": blocks}
+    return {"lead": lead, "latest": latest, "alert": alert, "blocks": blocks,
+            "changes_at": min(ends, default=None)}  # fmt: skip

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q, Subquery
 from django.utils import timezone
 
 from articles.models import Section, Story
@@ -36,6 +36,15 @@ class FrontQuerySet(models.QuerySet):
         current = next((row for row in rows if row.goes_live_at <= now), None)
         coming = next((row for row in rows if row.goes_live_at > now), None)
         return current, coming
+
+    def with_live_flag(self):
+        """Each layout knows whether it is the live one (`is_live`), in the same query."""
+        live = (
+            Front.objects.filter(goes_live_at__lte=timezone.now()).order_by("-goes_live_at", "-pk")
+        ).values("pk")[:1]
+        return self.annotate(
+            is_live=ExpressionWrapper(Q(pk=Subquery(live)), output_field=models.BooleanField())
+        )
 
 
 class Front(models.Model):
@@ -84,16 +93,18 @@ class Front(models.Model):
     def __str__(self) -> str:
         return self.note or f"Layout {self.pk}"
 
-    def status(self, live: Front | None = None) -> Status:
-        """Draft, scheduled, live or replaced; `live` is the layout live now, if known."""
+    def status(self) -> Status:
+        """Draft, scheduled, live or replaced (read from `with_live_flag()` when loaded so)."""
         now = timezone.now()
         if self.goes_live_at is None:
             return self.Status.DRAFT
         if self.goes_live_at > now:
             return self.Status.SCHEDULED
-        if live is None:
+        is_live = getattr(self, "is_live", None)
+        if is_live is None:
             live, _ = Front.objects.live_and_next(now)
-        return self.Status.LIVE if live and live.pk == self.pk else self.Status.REPLACED
+            is_live = live is not None and live.pk == self.pk
+        return self.Status.LIVE if is_live else self.Status.REPLACED
 
     @property
     def is_editable(self) -> bool:

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.test import override_settings
 
 from articles.demo.content import DemoContent, demo_content
+from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
+from tests.comments.factories import member
 from tests.factories import make_editor, make_superuser, make_user
 
 DEMO_FIXTURE = "demo_newsroom"
@@ -130,6 +132,29 @@ def page_cache_off_when_counting_queries(request, settings):
     """
     if QUERY_COUNTING_FIXTURES & set(request.fixturenames):
         settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+
+
+# Staff in the newsroom's roles (the groups the migrations make), for tests of the desk.
+
+
+@pytest.fixture
+def contributor(db):
+    return member(CONTRIBUTOR, username="casey")
+
+
+@pytest.fixture
+def other_contributor(db):
+    return member(CONTRIBUTOR, username="robin")
+
+
+@pytest.fixture
+def desk_editor(db):
+    return member(EDITOR, username="eddie")
+
+
+@pytest.fixture
+def administrator(db):
+    return member(ADMINISTRATOR, username="ada")
 
 
 @pytest.fixture

@@ -2,20 +2,13 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
 def administrators_empty_the_trash(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; make sure it exists now.
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    permission = Permission.objects.get(content_type__app_label="articles", codename="empty_trash")
-    for group in apps.get_model("auth", "Group").objects.filter(name="Administrator"):
-        group.permissions.add(permission)
+    from articles.roles import grant_in_migration
+
+    grant_in_migration(apps, "articles", ["Administrator"], codename="empty_trash")
 
 
 class Migration(migrations.Migration):

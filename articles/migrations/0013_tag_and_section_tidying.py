@@ -3,22 +3,16 @@
 import django.db.models.deletion
 import unicodedata
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 from django.utils.text import slugify
 
 
 def editors_keep_aliases(apps, schema_editor):
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    permissions = list(
-        Permission.objects.filter(content_type__app_label="articles", codename__endswith="_tagalias")
+    from articles.roles import grant_in_migration
+
+    grant_in_migration(
+        apps, "articles", ["Editor", "Administrator"], codename__endswith="_tagalias"
     )
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editor", "Administrator"]):
-        group.permissions.add(*permissions)
 
 
 def ascii_tag_slugs(apps, schema_editor):

@@ -117,6 +117,18 @@ class StoryQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def pinned_first(self, story_ids: list[int]):
+        """`story_ids` first, in that order (those that are among these stories), then
+        the rest newest first: what the desk pinned on a front, in one query."""
+        if not story_ids:
+            return self.newest_first()
+        rank = models.Case(
+            *(models.When(pk=pk, then=models.Value(place)) for place, pk in enumerate(story_ids)),
+            default=models.Value(len(story_ids)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
+
     def latest_per_section(self, per_section: int):
         """The newest `per_section` stories of every section, in one query."""
         return self.alias(

@@ -11,16 +11,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Value,
-    When,
-    prefetch_related_objects,
-)
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -102,7 +93,7 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         if chosen is not None:
             wanted = dict(chosen)
             candidates = candidates.filter(section_id__in=list(wanted))
-        most = max(dict(chosen).values(), default=0) if chosen else HOME_STORIES_PER_SECTION
+        most = max(wanted.values(), default=0) if chosen else HOME_STORIES_PER_SECTION
         per_section = candidates.latest_per_section(most).order_by(
             "section__position", "section__name", "section_id", "-published_at", "-pk"
         )
@@ -177,21 +168,14 @@ class SectionView(PublicStoryListView):
         costs no query: a pin that ran out, or a story no longer listed, simply drops.
         """
         now = timezone.now()
-        ranks, ends = {}, []
+        pinned, ends = [], []
         for story_id, until in self.section.pinned:
             until = parse_datetime(until) if until else None
-            if until is None or until > now:
-                ranks.setdefault(story_id, len(ranks))
+            if (until is None or until > now) and story_id not in pinned:
+                pinned.append(story_id)
                 ends += [until] if until else []
         expire_page_at(self.request, min(ends, default=None))
-        stories = self.filter_stories(Story.objects.listed()).for_teasers()
-        if not ranks:
-            return stories.newest_first()
-        rank = Case(
-            *(When(pk=story_id, then=Value(value)) for story_id, value in ranks.items()),
-            default=Value(len(ranks)), output_field=IntegerField(),
-        )  # fmt: skip
-        return stories.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
+        return self.filter_stories(Story.objects.listed()).for_teasers().pinned_first(pinned)
 
     def list_keys(self) -> set[str]:
         return {keys.section(self.section.pk), keys.section_stories(self.section.pk)}

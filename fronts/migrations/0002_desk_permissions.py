@@ -1,18 +1,12 @@
 """Editors and administrators arrange the home page."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("fronts")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    permissions = list(Permission.objects.filter(content_type__app_label="fronts"))
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editor", "Administrator"]):
-        group.permissions.add(*permissions)
+    from articles.roles import grant_in_migration
+
+    grant_in_migration(apps, "fronts", ["Editor", "Administrator"])
 
 
 class Migration(migrations.Migration):

@@ -11,29 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import StoryByline
+from tests.articles.pages import iso, parse, teaser_headlines, text
 from tests.factories import css, make_byline, make_image_file, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 
 Role = StoryByline.Role
-
-
-def parse(response) -> lxml.html.HtmlElement:
-    assert response.status_code == 200, response.status_code
-    return lxml.html.fromstring(response.content.decode())
-
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
-
-
-def teaser_headlines(doc) -> list[str]:
-    return [text(a) for a in css(doc, ".story-list .teaser__headline a")]
-
-
-def iso(moment: datetime) -> str:
-    """How templates write a time in `datetime=` (`date:'c'` in the current time zone)."""
-    return timezone.localtime(moment).isoformat()
 
 
 # --- Story pages -----------------------------------------------------------------------

@@ -262,3 +262,17 @@ def test_the_newsdesk_leads_editors_to_the_home_page_the_trash_and_tidying(
         assert f'href="{url}"' in page
     page = logged_in(contributor).get(reverse("articles:newsdesk")).content.decode()
     assert reverse("admin:fronts_front_changelist") not in page
+
+
+def test_the_list_of_layouts_says_which_is_live(desk_editor):
+    s = stories(2)
+    layout(lead=s[0], note="First")
+    layout(lead=s[1], note="Second")
+    layout(live=False, note="Draft")
+    page = logged_in(desk_editor).get(reverse("admin:fronts_front_changelist")).content.decode()
+    doc = lxml.html.fromstring(page)
+    rows = {
+        css(row, "th a")[0].text_content(): css(row, "td.field-status_label")[0].text_content()
+        for row in css(doc, "#result_list tbody tr")
+    }
+    assert rows == {"First": "Replaced", "Second": "Live", "Draft": "Draft"}
