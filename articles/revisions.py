@@ -93,7 +93,8 @@ def _comparable(story: Story) -> dict[str, str]:
         "bylines": "; ".join(
             f"{credit.get_role_display()} {credit.byline.name}" for credit in story.credited_bylines
         ),
-        "tags": ", ".join(tag.name for tag in story.tags.all()),
+        # In name order, as snapshots hold them: the same tags never read as a change.
+        "tags": ", ".join(sorted((tag.name for tag in story.tags.all()), key=str.lower)),
         "kind": story.get_kind_display(),
         "source": " ".join(filter(None, [story.source_name, story.source_url])),
         "lead_image": story.lead_image.name if story.lead_image else "",

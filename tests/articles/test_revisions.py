@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import reversion
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import EditLock, Story, StoryByline
+from articles.revisions import compare, snapshot, story_versions
 from articles.roles import EDITOR
 from tests.factories import form_data, make_byline, make_section, make_story, make_user
 
@@ -202,3 +204,13 @@ def test_soft_lock_expires_and_is_released_on_save(client, story):
     client.get(change_url(story))
     save(client, story, data)
     assert not EditLock.objects.filter(story=story, user=first).exists()
+
+
+def test_tags_in_another_order_are_no_change():
+    """A refused save listed "Tags" among what the other editor changed, though nobody had
+    touched them: the snapshot sorts tags by name, the story did not."""
+    story = make_story(tags=["Calder River", "infrastructure", "downtown"])
+    with reversion.create_revision():
+        reversion.add_to_revision(story)
+    (version,) = story_versions(story)
+    assert [change.label for change in compare(snapshot(version), story)] == []
