@@ -137,9 +137,68 @@ def rendition_url(rendition) -> str:
 
     A missing or damaged original (a lost upload, an import whose file never arrived)
     must cost a picture, not the whole page.
+
+    A rendition's name follows from its original's name and its spec (imagekit hashes
+    the spec's processors for it, which costs more than the rest of a teaser), and a
+    new upload gets a new name: so the URL is worked out once per process.
     """
+    generator = getattr(rendition, "generator", None)
+    key = (type(generator), getattr(getattr(generator, "source", None), "name", None))
+    url = _RENDITION_URLS.get(key)
+    if url is not None:
+        return url
     try:
-        return rendition.url
+        url = rendition.url
     except (OSError, ValueError, SyntaxError) as error:
         logger.warning("Image rendition %s failed: %s", rendition.name, error)
         return ""
+    if key[1]:
+        if len(_RENDITION_URLS) >= RENDITION_URLS_KEPT:
+            _RENDITION_URLS.clear()
+        _RENDITION_URLS[key] = url
+    return url
+
+
+RENDITION_URLS_KEPT = 100_000  # about 20 MB per process at most
+_RENDITION_URLS: dict[tuple, str] = {}
+
+
+def track_image_sources_cheaply() -> None:
+    """Let imagekit watch only the models that have renditions, and cheaply.
+
+    imagekit listens to post_init for *every* model instance (to notice later that an
+    original changed) and, for a story, makes a file object per image field to hash its
+    name: a home page builds hundreds of instances, and this was a tenth of its cost.
+    The same record is made here from the raw column values, for those models only.
+    Its post_save receiver, which reads the record, is left as it is.
+    """
+    from django.db.models.signals import post_init
+    from imagekit.specs.sourcegroups import signal_router
+
+    post_init.disconnect(dispatch_uid="ik_spec_field_receivers")
+    watched: dict[type, set[str]] = {}
+    for group in signal_router._source_groups:
+        watched.setdefault(group.model_class, set()).add(group.image_field)
+    for model, fields in watched.items():
+        post_init.connect(
+            _remember_sources(tuple(fields)),
+            sender=model,
+            weak=False,
+            dispatch_uid=f"articles.image_sources.{model._meta.label}",
+        )
+
+
+def _remember_sources(fields: tuple[str, ...]):
+    def remember(sender, instance, **kwargs) -> None:
+        values = instance.__dict__
+        # hash(FieldFile) is hash(its name); a column not loaded (deferred) is left
+        # out, and imagekit then treats it as changed on save (it makes renditions).
+        instance._ik = {
+            "source_hashes": {
+                field: hash(getattr(values[field], "name", values[field]))
+                for field in fields
+                if field in values
+            }
+        }
+
+    return remember

@@ -113,7 +113,8 @@ def search_stories(
         return stories.newest_first()
     if connections[stories.db].vendor == "postgresql":
         return _full_text_search(stories, q)
-    return _word_search(stories, q)
+    # Snippets are cut from the body's text here, so it is read with the rows.
+    return _word_search(stories.defer(None).defer("body"), q)
 
 
 def start_of_local_day(day: date) -> datetime:

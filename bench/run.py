@@ -1,18 +1,23 @@
-"""Newsroom's benchmark, from one command.
+"""Server CPU per request of each public page, uncached, beside the Wagtail peer's.
 
-    python bench/run.py --stories 10000          # or 100000
-    python bench/run.py --stories 10000 --rounds 3 --duration 8
+    python bench/run.py --stories 10000                  # then --stories 100000
+    python bench/run.py --stories 10000 --peer wagtail   # and the peer, interleaved
+    python bench/throughput.py --stories 10000           # requests/s, Redis, Varnish
 
-It (1) creates and fills a PostgreSQL database `newsroom_bench_<N>` (bench/seed.py; skipped
-when it is already filled), (2) serves the site with gunicorn and production settings,
-(3) drives a bounded load with wrk from a second process on 127.0.0.1, and (4) prints,
-for each page, requests/s, p50/p99 latency, errors and SQL queries, uncached, from the
-app's Redis cache, and behind Varnish, next to two baselines measured in the same run: a
-bare Django view returning as many bytes (the framework's floor) and nginx serving the
-same bytes as a static file (the machine's ceiling). Results also go to bench/results/.
+It fills `newsroom_bench_<N>` once (bench/seed.py), serves it with gunicorn (2 sync
+workers, production settings, `NEWSROOM_PAGE_CACHE_SECONDS=0`, persistent database
+connections), drives each page with `wrk -t1 -c8` from a second process, and reads the
+CPU time of the gunicorn workers and of their PostgreSQL backends from /proc before and
+after each run: CPU milliseconds per request is the main figure, because requests per
+second on a shared 2-core machine swing by 15 %; req/s and p50/p99 are kept beside it.
 
-Needs: PostgreSQL and Redis on 127.0.0.1 (as in CI), and Debian's wrk, nginx and varnish
-with varnish-modules (`apt-get install wrk nginx-light varnish varnish-modules`).
+Each page is measured twice: with every cache off (a dummy cache: a page nothing has
+seen, the navigation included) and with warm fragment caches (the process's own
+cache: what a page-cache miss costs in production). `--peer wagtail` serves the peer
+built by `../shared/peers/wagtail/setup.sh` with the same server shape and measures
+its story and section pages in the same rounds.
+
+Needs PostgreSQL on 127.0.0.1 (as in CI) and Debian's wrk.
 """
 
 from __future__ import annotations
@@ -23,165 +28,100 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PG = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/1"
-WORKERS = 4
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from throughput import PG, PYTHON, ROOT, ROTATE_LUA, free_port, prepare_database, wait_for
+
+WORKERS = 2
+TICKS = os.sysconf("SC_CLK_TCK")
+PEER = Path("/tmp/peers/wagtail")
+PEER_SOURCE = ROOT.parent / "shared" / "peers" / "wagtail"
+PEER_PORT = 8100
+STORY_URLS = 1000
 
 
-def sh(*args, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, check=True, **kwargs)  # noqa: S603
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 -- our own server
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
-
-
-# Database ----------------------------------------------------------------------------------
-
-
-def prepare_database(stories: int, env: dict) -> None:
-    name = env["DATABASE_URL"].rsplit("/", 1)[1]
-    exists = subprocess.run(  # noqa: S603
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",  # noqa: S607
-         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],  # noqa: S608 -- our int
+def psql(database: str, sql: str) -> str:
+    return subprocess.run(  # noqa: S603
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAc", sql],  # noqa: S607
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    if exists:
-        count = subprocess.run(  # noqa: S603
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-tAc",  # noqa: S607
-             "SELECT count(*) FROM articles_story"],
-            capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
-        if count == str(stories):
-            print(f"Database {name} already holds {stories:,} stories.")
-            sh(PYTHON, "manage.py", "migrate", "-v0", cwd=ROOT, env=env)
-            return
-        sh("dropdb", "-h", "127.0.0.1", "-U", "postgres", name)
-    sh("createdb", "-h", "127.0.0.1", "-U", "postgres", name)
-    sh(PYTHON, "manage.py", "migrate", "-v0", cwd=ROOT, env=env)
-    sh(PYTHON, "bench/seed.py", "--stories", str(stories), cwd=ROOT, env=env)
 
 
-# Servers -----------------------------------------------------------------------------------
+def cpu_ms(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / TICKS
 
 
-class Gunicorn:
-    def __init__(self, env: dict, port: int) -> None:
-        self.port = port
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(child) for child in text]
+    return found
+
+
+class Server:
+    """A gunicorn serving an app; the CPU of its workers and their database backends."""
+
+    database: str
+    port: int
+
+    def processes(self) -> list[int]:
+        backends = psql(
+            "postgres",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}' "  # noqa: S608
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        ).split()
+        return [*children(self.master), *map(int, backends)]
+
+    def snapshot(self) -> dict[int, float]:
+        return {pid: cpu_ms(pid) for pid in self.processes()}
+
+
+class Newsroom(Server):
+    def __init__(self, env: dict, *, cached: bool) -> None:
+        self.database = env["DATABASE_URL"].rsplit("/", 1)[1]
+        self.port = free_port()
+        extra = {} if cached else {"NEWSROOM_BENCHMARK_NO_CACHE": "true"}
         self.process = subprocess.Popen(  # noqa: S603
-            [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}",
+            [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(WORKERS), "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env={**env, **extra},
         )  # fmt: skip
-        wait_for(f"http://127.0.0.1:{port}/robots.txt")
+        self.master = self.process.pid
+        wait_for(f"http://127.0.0.1:{self.port}/robots.txt")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
 
 
-class Nginx:
-    def __init__(self, workdir: Path, files: dict[str, bytes]) -> None:
-        self.port = free_port()
-        self.prefix = workdir / "nginx"
-        (self.prefix / "www").mkdir(parents=True, exist_ok=True)
-        (self.prefix / "logs").mkdir(exist_ok=True)
-        for name, content in files.items():
-            (self.prefix / "www" / name).write_bytes(content)
-        os.chmod(workdir, 0o755)  # noqa: S103 -- nginx's workers (nobody) read the page
-        (self.prefix / "nginx.conf").write_text(
-            f"""worker_processes {WORKERS};
-pid {self.prefix}/nginx.pid;
-error_log {self.prefix}/logs/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    default_type text/html;
-    server {{ listen 127.0.0.1:{self.port}; root {self.prefix}/www; }}
-}}
-"""
-        )
-        sh("nginx", "-c", str(self.prefix / "nginx.conf"), "-p", str(self.prefix))
-        wait_for(f"http://127.0.0.1:{self.port}/{next(iter(files))}")
+class Wagtail(Server):
+    database = "wagtail_peer"
+
+    def __init__(self) -> None:
+        self.port = PEER_PORT
+        env = {**os.environ, "PORT": str(PEER_PORT)}
+        subprocess.run([str(PEER_SOURCE / "serve.sh"), "start", str(WORKERS)], check=True, env=env)  # noqa: S603
+        self.master = int((PEER / "gunicorn.pid").read_text())
 
     def stop(self) -> None:
-        sh("nginx", "-c", str(self.prefix / "nginx.conf"), "-p", str(self.prefix), "-s", "quit")
+        subprocess.run([str(PEER_SOURCE / "serve.sh"), "stop"], check=True)  # noqa: S603
 
 
-class Varnish:
-    def __init__(self, workdir: Path, backend_port: int) -> None:
-        self.port = free_port()
-        vcl = (ROOT / "deploy/varnish/default.vcl").read_text()
-        vcl = vcl.replace('.port = "8000";', f'.port = "{backend_port}";')
-        self.dir = workdir / "varnish"
-        self.dir.mkdir(exist_ok=True)
-        (self.dir / "bench.vcl").write_text(vcl)
-        work, pidfile = str(self.dir / "work"), str(self.dir / "pid")
-        vcl_file = str(self.dir / "bench.vcl")
-        address = f"127.0.0.1:{self.port}"
-        sh(
-            "varnishd",
-            "-a",
-            address,
-            "-f",
-            vcl_file,
-            "-n",
-            work,
-            "-s",
-            "malloc,256m",
-            "-P",
-            pidfile,
-        )
-        wait_for(f"http://127.0.0.1:{self.port}/robots.txt")
-
-    def stop(self) -> None:
-        pid = int((self.dir / "pid").read_text())
-        os.kill(pid, signal.SIGTERM)
-        time.sleep(1)
-
-
-# Load --------------------------------------------------------------------------------------
-
-ROTATE_LUA = """
-local urls = {}
-for line in io.lines(os.getenv("BENCH_URLS")) do urls[#urls + 1] = line end
-local i = 0
-request = function()
-  i = i % #urls + 1
-  return wrk.format("GET", urls[i])
-end
-"""
-
-
-def wrk(url: str, *, duration: int, connections: int, headers=(), rotate: Path | None = None):
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
-    for header in headers:
-        args += ["-H", header]
+def wrk(url: str, *, duration: int, rotate: Path | None) -> dict:
+    args = ["wrk", "-t1", "-c8", f"-d{duration}s", "--latency", "--timeout", "10s"]
     env = dict(os.environ)
     if rotate is not None:
         args += ["-s", str(rotate.with_suffix(".lua"))]
@@ -190,38 +130,39 @@ def wrk(url: str, *, duration: int, connections: int, headers=(), rotate: Path |
         [*args, url], capture_output=True, text=True, check=True, env=env
     ).stdout
 
-    def number(pattern: str) -> float:
-        match = re.search(pattern, output)
-        return float(match[1]) if match else 0.0
-
     def latency(percent: str) -> float:
         match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-        if not match:
-            return 0.0
-        scale = {"us": 0.001, "ms": 1, "s": 1000}[match[2]]
-        return float(match[1]) * scale
+        return float(match[1]) * {"us": 0.001, "ms": 1, "s": 1000}[match[2]] if match else 0.0
 
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    errors = int(number(r"Non-2xx or 3xx responses: (\d+)"))
-    if socket_errors:
-        errors += sum(int(value) for value in socket_errors.groups())
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
-        "rps": number(r"Requests/sec:\s+([\d.]+)"),
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "p50_ms": latency("50"),
         "p99_ms": latency("99"),
-        "errors": errors,
+        "errors": int(errors[1]) if errors else 0,
     }
 
 
-# In-process measurements -------------------------------------------------------------------
+def measure(server: Server, url: str, *, duration: int, rotate: Path | None) -> dict:
+    base = f"http://127.0.0.1:{server.port}"
+    wrk(base + url, duration=1, rotate=rotate)  # warm: connections, caches, imports
+    before = server.snapshot()
+    result = wrk(base + url, duration=duration, rotate=rotate)
+    after = server.snapshot()
+    spent = sum(after[pid] - before.get(pid, 0.0) for pid in after)
+    result["cpu_ms"] = spent / max(result["requests"], 1)
+    return result
 
 
-def django_measurements(env: dict, workdir: Path) -> dict:
-    """Page URLs, SQL queries per page and admin timings, measured with Django's client."""
+# What is measured ---------------------------------------------------------------------------
+
+
+def newsroom_pages(env: dict, workdir: Path) -> tuple[dict, dict]:
+    """URLs of the pages measured, and their SQL queries (counted in-process, cold)."""
     os.environ.update(env)
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    os.environ["NEWSROOM_BENCHMARK_NO_CACHE"] = "true"
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     import django
@@ -230,85 +171,78 @@ def django_measurements(env: dict, workdir: Path) -> dict:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from articles.models import Byline, Section, Story
     from users.models import User
 
-    setup_test_environment()
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     settings.SECURE_SSL_REDIRECT = False
-    news = Section.objects.get(slug="news")
-    news_pages = -(-Story.objects.published().in_section(news).count() // 20)
-    byline = Byline.objects.order_by("slug").first()
-    story_urls = [
-        story.get_absolute_url()
-        for story in Story.objects.published().select_related("section").order_by("?")[:1000]
-    ]
+    everyone = Section.objects.get(slug="people-in-the-news")
+    stories = Story.objects.listed().select_related("section").order_by("?")[:STORY_URLS]
+    story_urls = [story.get_absolute_url() for story in stories]
     (workdir / "stories.txt").write_text("\n".join(story_urls) + "\n")
     (workdir / "stories.lua").write_text(ROTATE_LUA)
+    byline = Byline.objects.order_by("slug").first()
+    tag = Story.objects.listed().tags_in_use().order_by("slug").first()
     pages = {
-        "home": "/",
-        "section page 1": news.get_absolute_url(),
-        # Page 50 (or the last page, for a small archive).
-        "section page 50": news.get_absolute_url() + f"?page={min(50, news_pages)}",
         "story (1,000 rotating)": story_urls[0],
+        "section page 1": everyone.get_absolute_url(),
+        "section page 50": everyone.get_absolute_url() + "?page=50",
         "byline": byline.get_absolute_url(),
-        "tag": "/tag/topic-0042/",
-        "search": "/search/?q=harbor+ferry",
+        "tag": f"/tag/{tag.slug}/",
+        "home": "/",
         "feed": "/feed/",
-        "admin story list": "/admin/articles/story/",
-        "admin search": "/admin/articles/story/?q=harbor",
+        "search": "/search/?q=harbor+ferry",
     }
+    reader = Client()
+    queries, sizes = {}, {}
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = reader.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        queries[name], sizes[name] = len(captured), len(response.content)
+    # The admin's story list, one request at a time, with and without a search.
     admin, _ = User.objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )
     staff = Client()
     staff.force_login(admin)
-    reader = Client()
-    queries, sizes, admin_ms = {}, {}, {}
-    for name, url in pages.items():
-        client = staff if name.startswith("admin") else reader
-        client.get(url)  # warm
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        queries[name] = len(captured)
-        sizes[name] = len(response.content)
-        if name.startswith("admin"):
-            timings = []
-            for _ in range(7):
-                start = time.perf_counter()
-                client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-            admin_ms[name] = statistics.median(timings)
-    section_html = reader.get(news.get_absolute_url()).content
-    return {
-        "pages": pages,
-        "queries": queries,
-        "sizes": sizes,
-        "admin_ms": admin_ms,
-        "session": staff.cookies[settings.SESSION_COOKIE_NAME].value,
-        "section_html": section_html,
-        "stories": Story.objects.count(),
-    }
+    admin_ms = {}
+    for name, url in {
+        "admin story list": "/admin/articles/story/",
+        "admin story search": "/admin/articles/story/?q=harbor",
+    }.items():
+        staff.get(url)
+        timings = []
+        for _ in range(7):
+            start = time.perf_counter()
+            assert staff.get(url).status_code == 200
+            timings.append((time.perf_counter() - start) * 1000)
+        admin_ms[name] = statistics.median(timings)
+    return pages, {"queries": queries, "sizes": sizes, "admin_ms": admin_ms}
 
 
-# The run -----------------------------------------------------------------------------------
+PEER_PAGES = {
+    "story (1,000 rotating)": "/",  # rotated through the peer's own URL list
+    "section page 1": "/people-in-the-news/",
+    "section page 50": "/people-in-the-news/?page=50",
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=5, help="seconds of load per run")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=6, help="seconds of load per run")
+    parser.add_argument("--peer", choices=["wagtail"], help="measure the peer beside us")
+    parser.add_argument("--page", action="append", help="only these pages")
     options = parser.parse_args()
-    for tool in ("wrk", "nginx", "varnishd", "psql"):
-        if shutil.which(tool) is None:
-            sys.exit(f"{tool} is needed: apt-get install wrk nginx-light varnish varnish-modules")
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    if options.peer and not (PEER / "venv").exists():
+        sys.exit(f"Build the peer first: {PEER_SOURCE / 'setup.sh'}")
 
-    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-cpu-"))
     env = {k: v for k, v in os.environ.items() if k != "NEWSROOM_TESTING"}
     env.update(
         DATABASE_URL=f"{PG}/newsroom_bench_{options.stories}",
@@ -320,106 +254,93 @@ def main() -> None:
         CSRF_COOKIE_SECURE="false",
         SECURE_HSTS_SECONDS="0",
         STATIC_ROOT=str(workdir / "static"),
-        # Kept between runs, like the database the images belong to.
         MEDIA_ROOT=str(Path(tempfile.gettempdir()) / f"newsroom-bench-media-{options.stories}"),
         NEWSROOM_BENCHMARK_BASELINE="true",
+        NEWSROOM_PAGE_CACHE_SECONDS="0",
+        CONN_MAX_AGE="600",
         LOG_LEVEL="WARNING",
     )
+    env.pop("REDIS_URL", None)
     prepare_database(options.stories, env)
-    sh(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", cwd=ROOT, env=env)
-    measured = django_measurements(env, workdir)
-    pages = measured["pages"]
-    load = {"duration": options.duration, "connections": options.connections}
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )  # noqa: S603
+    pages, counted = newsroom_pages(env, workdir)
+    if options.page:
+        pages = {name: url for name, url in pages.items() if name in options.page}
+    peer_urls = PEER / "detail_urls.txt"
+    if options.peer:
+        shutil.copy(peer_urls, workdir / "peer.txt")
+        (workdir / "peer.lua").write_text(ROTATE_LUA)
+    size = counted["sizes"].get("section page 1", 30_000)
+    pages_and_baseline = {**pages, "bare Django view": f"/bench/baseline/?bytes={size}"}
+
     runs: dict[str, dict[str, list[dict]]] = {}
-
-    def record(mode: str, name: str, result: dict) -> None:
-        runs.setdefault(mode, {}).setdefault(name, []).append(result)
-
-    size = len(measured["section_html"])
-    nginx = Nginx(workdir, {"page.html": measured["section_html"]})
-    cookie = f"Cookie: sessionid={measured['session']}"
-    try:
-        for round_number in range(1, options.rounds + 1):
-            print(f"Round {round_number}/{options.rounds}")
-            record("baseline", "nginx static file",
-                   wrk(f"http://127.0.0.1:{nginx.port}/page.html", **load))  # fmt: skip
-            for mode, extra in (
-                ("uncached", {"NEWSROOM_PAGE_CACHE_SECONDS": "0"}),
-                ("app cache (Redis)", {"REDIS_URL": REDIS_URL,
-                                       "CACHE_KEY_PREFIX": f"bench-{time.time_ns()}"}),
-            ):  # fmt: skip
-                server = Gunicorn({**env, **extra}, free_port())
-                base = f"http://127.0.0.1:{server.port}"
-                try:
-                    if mode == "uncached":
-                        record("baseline", "bare Django view",
-                               wrk(f"{base}/bench/baseline/?bytes={size}", **load))  # fmt: skip
-                    for name, url in pages.items():
-                        admin = name.startswith("admin")
-                        if admin and mode != "uncached":
-                            continue
-                        rotate = workdir / "stories.txt" if name.startswith("story") else None
-                        urllib.request.urlopen(base + url, timeout=30).read()  # noqa: S310
-                        headers = [cookie] if admin else []
-                        result = wrk(base + url, rotate=rotate, headers=headers, **load)
-                        record(mode, name, result)
-                    if mode != "uncached":
-                        varnish = Varnish(workdir, server.port)
-                        try:
-                            vbase = f"http://127.0.0.1:{varnish.port}"
-                            for name, url in pages.items():
-                                if name.startswith(("admin", "search")):
-                                    continue
-                                rotate = (
-                                    workdir / "stories.txt" if name.startswith("story") else None
-                                )
-                                urllib.request.urlopen(vbase + url, timeout=30).read()  # noqa: S310
-                                record("Varnish", name, wrk(vbase + url, rotate=rotate, **load))
-                        finally:
-                            varnish.stop()
-                finally:
-                    server.stop()
-    finally:
-        nginx.stop()
-
-    report(options, measured, runs, size)
+    for round_number in range(1, options.rounds + 1):
+        for mode, cached in (("caches off", False), ("fragment caches warm", True)):
+            server = Newsroom(env, cached=cached)
+            try:
+                for name, url in pages_and_baseline.items():
+                    if name == "bare Django view" and cached:
+                        continue
+                    rotate = workdir / "stories.txt" if name.startswith("story") else None
+                    result = measure(server, url, duration=options.duration, rotate=rotate)
+                    runs.setdefault(mode, {}).setdefault(name, []).append(result)
+                    print(f"round {round_number} {mode:<21} {name:<24} "
+                          f"{result['cpu_ms']:6.1f} ms CPU  {result['rps']:7.1f} req/s")  # fmt: skip
+            finally:
+                server.stop()
+        if options.peer:
+            peer = Wagtail()
+            try:
+                for name, url in PEER_PAGES.items():
+                    if name not in pages:
+                        continue
+                    rotate = workdir / "peer.txt" if name.startswith("story") else None
+                    result = measure(peer, url, duration=options.duration, rotate=rotate)
+                    runs.setdefault("Wagtail", {}).setdefault(name, []).append(result)
+                    print(f"round {round_number} {'Wagtail':<21} {name:<24} "
+                          f"{result['cpu_ms']:6.1f} ms CPU  {result['rps']:7.1f} req/s")  # fmt: skip
+            finally:
+                peer.stop()
+    report(options, pages, counted, runs)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def median_of(results: list[dict]) -> dict:
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
-
-
-def report(options, measured: dict, runs: dict, size: int) -> None:
-    medians = {mode: {name: median_of(rs) for name, rs in by.items()} for mode, by in runs.items()}
-    floor = medians["baseline"]["bare Django view"]["rps"]
-    ceiling = medians["baseline"]["nginx static file"]["rps"]
+def report(options, pages: dict, counted: dict, runs: dict) -> None:
+    medians = {
+        mode: {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in by.items()}
+        for mode, by in runs.items()
+    }  # fmt: skip
+    cold, warm = medians["caches off"], medians.get("fragment caches warm", {})
+    peer = medians.get("Wagtail", {})
+    floor = cold.get("bare Django view", {}).get("cpu_ms")
     print()
-    print(f"Newsroom benchmark: {measured['stories']:,} stories, {options.rounds} rounds of "
-          f"{options.duration}s, {options.connections} connections, {WORKERS} gunicorn workers; "
-          f"medians.")  # fmt: skip
-    print(f"Baselines ({size:,} bytes): bare Django view {floor:,.0f} req/s, "
-          f"nginx static {ceiling:,.0f} req/s")  # fmt: skip
-    header = f"{'mode':<18} {'page':<24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} " \
-             f"{'SQL':>4} {'/Django':>8} {'/nginx':>7}"  # fmt: skip
+    print(f"Server CPU ms per request (workers + their PostgreSQL backends), "
+          f"{options.stories:,} stories, {WORKERS} gunicorn workers, wrk -t1 -c8, "
+          f"medians of {options.rounds} rounds")  # fmt: skip
+    header = (f"{'page':<24} {'SQL':>4} {'caches off':>11} {'warm':>7} {'Wagtail':>8} "
+              f"{'ratio':>6} {'req/s':>7} {'p50':>6} {'p99':>6}")  # fmt: skip
     print(header)
     print("-" * len(header))
-    for mode in ("uncached", "app cache (Redis)", "Varnish"):
-        for name, result in medians.get(mode, {}).items():
-            print(f"{mode:<18} {name:<24} {result['rps']:>9,.0f} {result['p50_ms']:>8.1f} "
-                  f"{result['p99_ms']:>8.1f} {result['errors']:>6.0f} "
-                  f"{measured['queries'][name]:>4} {result['rps'] / floor:>7.0%} "
-                  f"{result['rps'] / ceiling:>7.0%}")  # fmt: skip
-    for name, ms in measured["admin_ms"].items():
-        print(f"{name}: {ms:.0f} ms per request (median of 7, in-process)")
-    results_dir = ROOT / "bench" / "results"
-    results_dir.mkdir(exist_ok=True)
-    out = results_dir / f"{datetime.now():%Y%m%d-%H%M}-{measured['stories']}.json"
+    for name in pages:
+        c, w, p = cold[name], warm.get(name), peer.get(name)
+        print(f"{name:<24} {counted['queries'][name]:>4} {c['cpu_ms']:>11.1f} "
+              f"{w['cpu_ms'] if w else float('nan'):>7.1f} "
+              f"{p['cpu_ms'] if p else float('nan'):>8.1f} "
+              f"{c['cpu_ms'] / p['cpu_ms'] if p else float('nan'):>6.2f} "
+              f"{c['rps']:>7.0f} {c['p50_ms']:>6.1f} {c['p99_ms']:>6.1f}")  # fmt: skip
+    if floor:
+        print(f"{'bare Django view':<24} {'0':>4} {floor:>11.1f}")
+    for name, ms in counted["admin_ms"].items():
+        print(f"{name}: {ms:.0f} ms per request (in-process, median of 7)")
+    errors = sum(r["errors"] for by in runs.values() for rs in by.values() for r in rs)
+    print(f"HTTP errors in all runs: {errors}")
+    out = ROOT / "bench" / "results" / f"{datetime.now():%Y%m%d-%H%M}-cpu-{options.stories}.json"
+    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({
-        "stories": measured["stories"], "rounds": options.rounds, "duration": options.duration,
-        "connections": options.connections, "workers": WORKERS, "bytes": size,
-        "queries": measured["queries"], "admin_ms": measured["admin_ms"], "medians": medians,
-        "runs": runs,
+        "stories": options.stories, "rounds": options.rounds, "duration": options.duration,
+        "workers": WORKERS, "pages": pages, **counted, "medians": medians, "runs": runs,
     }, indent=2))  # fmt: skip
     print(f"Results written to {out.relative_to(ROOT)}")
 

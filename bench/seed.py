@@ -4,7 +4,9 @@
         python bench/seed.py --stories 100000
 
 500 bylines, 40 sections (one large, as a news section is), 5,000 tags, bodies of about
-700 words, lead images on a third of the stories, approved comments. Everything goes
+700 words, lead images on a third of the stories, approved comments; and "People in the
+News", a section that holds every story as its second section (like the Wagtail peer's
+one section of all its stories, `../shared/peers/wagtail`). Everything goes
 in with bulk inserts, in batches, with a progress line. Run on an empty database (it
 refuses to add to one that already has stories, unless --force).
 """
@@ -102,6 +104,11 @@ def seed(stories: int, *, seed_value: int = 2026) -> None:
                 for n in range(40)
             ]
         )  # fmt: skip
+        # Every story lists it as a secondary section: a section as large as the archive.
+        everyone = Section.objects.create(
+            name="People in the News", slug="people-in-the-news", position=40,
+            description="Every story in the archive, newest first.",
+        )  # fmt: skip
         bylines = Byline.objects.bulk_create(
             [
                 Byline(name=f"Reporter {n:03d}", slug=f"reporter-{n:03d}",
@@ -153,6 +160,9 @@ def seed(stories: int, *, seed_value: int = 2026) -> None:
                     for story in batch
                     for position, byline in enumerate(rng.sample(bylines, rng.randint(1, 2)))
                 ]
+            )
+            Story.secondary_sections.through.objects.bulk_create(
+                [Story.secondary_sections.through(story=story, section=everyone) for story in batch]
             )
             StoryTag.objects.bulk_create(
                 [

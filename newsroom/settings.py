@@ -167,6 +167,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# The benchmark's "nothing cached" runs (bench/run.py): every lookup misses.
+if env.bool("NEWSROOM_BENCHMARK_NO_CACHE", default=False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -59,12 +59,17 @@ def tag_stories(pk: int) -> str:
 
 
 def teaser_keys(stories: Iterable) -> set[str]:
-    """Keys for stories shown on a page: each story, its section and its bylines."""
+    """Keys for stories shown on a page: each story, its section and its bylines.
+
+    Bylines only where the page shows them, that is where they were loaded (a headline
+    list, as in the home page's section blocks, has none).
+    """
     keys: set[str] = set()
     for shown in stories:
         keys.add(story(shown.pk))
         keys.add(section(shown.section_id))
-        keys.update(byline(credit.byline_id) for credit in shown.credited_bylines)
+        if "story_bylines" in getattr(shown, "_prefetched_objects_cache", {}):
+            keys.update(byline(credit.byline_id) for credit in shown.credited_bylines)
     return keys
 
 

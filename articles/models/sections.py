@@ -6,14 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.functional import cached_property
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFill
 
 from articles.images import IMAGE_EXTENSIONS, PORTRAIT_SIZE, rendition_url, validate_image_file
 
-from .addresses import validate_section_slug
+from .addresses import quick_reverse, validate_section_slug
 
 
 class SectionQuerySet(models.QuerySet):
@@ -63,7 +62,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return quick_reverse("articles:section", slug=self.slug)
 
     def clean(self) -> None:
         ancestor = self.parent
@@ -123,7 +122,7 @@ class Byline(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:byline", kwargs={"slug": self.slug})
+        return quick_reverse("articles:byline", slug=self.slug)
 
     @cached_property
     def photo_url(self) -> str:

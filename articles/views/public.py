@@ -29,6 +29,11 @@ HOME_LATEST_COUNT = 10
 HOME_STORIES_PER_SECTION = 4
 HOME_SECTION_CANDIDATES = 400
 RELATED_STORIES_COUNT = 3
+# What a headline in a list needs: its words, its address and its date.
+HEADLINE_FIELDS = (
+    "pk", "headline", "slug", "published_at", "created_at", "section_id",
+    "section__slug", "section__name", "section__position", "section__parent_id",
+)  # fmt: skip
 
 
 def sections_with_lineage():
@@ -67,7 +72,7 @@ class HomeView(SurrogateKeysMixin, TemplateView):
 
     def arrange(self) -> dict:
         listed = Story.objects.listed()
-        stories = listed.with_teaser_fields()
+        stories = listed.without_body().with_teaser_fields()
         # The newest featured story leads; without one, the newest story. Both lookups
         # walk an index from the newest end, whatever the size of the archive.
         newest = list(stories.newest_first()[: HOME_LATEST_COUNT + 1])
@@ -89,7 +94,8 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         # Rank only the newest stories, so the home page costs the same with 100 or
         # 100,000 stories in the archive; a section silent for that long has no block.
         recent = listed.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
-        candidates = listed.with_teaser_fields().filter(pk__in=recent)
+        # The blocks list headlines and dates: no body, no bylines, no comment counts.
+        candidates = listed.select_related("section").only(*HEADLINE_FIELDS).filter(pk__in=recent)
         if chosen is not None:
             wanted = dict(chosen)
             candidates = candidates.filter(section_id__in=list(wanted))
@@ -107,9 +113,8 @@ class HomeView(SurrogateKeysMixin, TemplateView):
             order = [section_id for section_id, _ in chosen if section_id in groups]
             groups = {pk: groups[pk][: wanted[pk]] for pk in order}
         section_blocks = [{"section": groups[pk][0].section, "stories": groups[pk]} for pk in order]
-        # One query loads the bylines of every story on the page.
-        shown = [lead, *latest, *(s for block in section_blocks for s in block["stories"])]
-        prefetch_related_objects(shown, credits_prefetch())
+        # One query loads the bylines of the lead and the latest (the blocks show none).
+        prefetch_related_objects([lead, *latest], credits_prefetch())
         return {"lead": lead, "latest": latest, "section_blocks": section_blocks}
 
     def get_surrogate_keys(self, context) -> set[str]:
@@ -284,6 +289,7 @@ def story_page_context(story: Story) -> dict:
         Story.objects.listed()
         .filter(section_id=story.section_id)
         .exclude(pk=story.pk)
+        .without_body()
         .with_teaser_fields()
         .newest_first()[:RELATED_STORIES_COUNT]
     )

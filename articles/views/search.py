@@ -11,7 +11,10 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
 from django.urls import reverse_lazy
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from articles.models import Byline, Section, Story, StoryByline
@@ -38,6 +41,50 @@ class DatePicker(forms.DateInput):
         return value
 
 
+class QuickSelect(forms.Select):
+    """A <select> of (value, label) pairs written out in Python, as Django's template would.
+
+    The writer list holds every byline with a public story, hundreds in a real
+    newsroom; Django renders each option through two templates, and a model choice
+    field builds a model instance for each: that was most of the search page's cost.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = []
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):  # option groups: not written here
+                return super().render(name, value, attrs, renderer)
+            key = "" if key is None else str(key)
+            selected = " selected" if key == chosen else ""
+            options.append(f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>')
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(options)),  # noqa: S308 -- every value and label escaped above
+        )
+
+
+class ChoiceOfModel(forms.TypedChoiceField):
+    """One of a few hundred rows, offered from their ids and names (no instance each);
+    the chosen one comes back as a model instance."""
+
+    widget = QuickSelect
+
+    def __init__(self, *, empty_label: str, **kwargs) -> None:
+        self.empty_label = empty_label
+        super().__init__(coerce=int, empty_value=None, **kwargs)
+
+    def offer(self, queryset) -> None:
+        self.queryset = queryset
+        self.choices = [("", self.empty_label), *queryset.values_list("pk", "name")]
+
+    def clean(self, value):
+        pk = super().clean(value)
+        return None if pk is None else self.queryset.get(pk=pk)
+
+
 class SearchForm(forms.Form):
     """What a reader searches for, and where; every field is optional."""
 
@@ -55,15 +102,13 @@ class SearchForm(forms.Form):
             ),
         },
     )
-    section = forms.ModelChoiceField(
-        queryset=Section.objects.active(),
+    section = ChoiceOfModel(
         required=False,
         empty_label="All sections",
         error_messages={"invalid_choice": "Choose a section from the list."},
     )
-    byline = forms.ModelChoiceField(
+    byline = ChoiceOfModel(
         label="Written by",
-        queryset=Byline.objects.none(),  # set in __init__: only bylines with public stories
         required=False,
         empty_label="Anyone",
         error_messages={"invalid_choice": "Choose a name from the list."},
@@ -83,9 +128,15 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["byline"].queryset = Byline.objects.filter(
-            Exists(
-                StoryByline.objects.filter(byline=OuterRef("pk"), story__in=Story.objects.listed())
+        self.fields["section"].offer(Section.objects.active())
+        # Only bylines with public stories.
+        self.fields["byline"].offer(
+            Byline.objects.filter(
+                Exists(
+                    StoryByline.objects.filter(
+                        byline=OuterRef("pk"), story__in=Story.objects.listed()
+                    )
+                )
             )
         )
         self.helper = FormHelper()

@@ -91,8 +91,9 @@ def test_marking_as_spam_removes_it_from_the_count(client):
     assert teaser_counts(html) == {story.headline: "1 comment"}
 
 
-def test_home_page_section_blocks_still_work_with_the_count(client):
-    """The per-section window query and the count annotation live in one query."""
+def test_home_page_section_blocks_list_headlines_beside_counted_teasers(client):
+    """The latest stories carry their comment counts; the section blocks, which show
+    headlines and dates only, are read without them (and without bodies)."""
     now = timezone.now()
     sections = [make_section(), make_section()]
     for number in range(10):
@@ -102,9 +103,13 @@ def test_home_page_section_blocks_still_work_with_the_count(client):
         make_comment(story)
     response = client.get(reverse("articles:home"))
     assert response.status_code == 200
+    assert all(story.comment_count == 1 for story in response.context["latest"])
     for block in response.context["section_blocks"]:
         assert len(block["stories"]) == 4
-        assert all(story.comment_count == 1 for story in block["stories"])
+        for story in block["stories"]:
+            assert not hasattr(story, "comment_count")
+            assert {"body", "body_text"} <= story.get_deferred_fields()
+            assert story.headline in response.content.decode()
 
 
 # --- Query counts ----------------------------------------------------------------------
