@@ -42,7 +42,7 @@ from throughput import PG, PYTHON, ROOT, ROTATE_LUA, free_port, prepare_database
 
 WORKERS = 2
 TICKS = os.sysconf("SC_CLK_TCK")
-PEER = Path("/tmp/peers/wagtail")
+PEER = Path("/tmp/peers/wagtail")  # noqa: S108 -- where the peer's setup.sh builds it
 PEER_SOURCE = ROOT.parent / "shared" / "peers" / "wagtail"
 PEER_PORT = 8100
 STORY_URLS = 1000
@@ -262,9 +262,8 @@ def main() -> None:
     )
     env.pop("REDIS_URL", None)
     prepare_database(options.stories, env)
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )  # noqa: S603
+    collect = [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(collect, cwd=ROOT, env=env, check=True)  # noqa: S603
     pages, counted = newsroom_pages(env, workdir)
     if options.page:
         pages = {name: url for name, url in pages.items() if name in options.page}
@@ -286,8 +285,7 @@ def main() -> None:
                     rotate = workdir / "stories.txt" if name.startswith("story") else None
                     result = measure(server, url, duration=options.duration, rotate=rotate)
                     runs.setdefault(mode, {}).setdefault(name, []).append(result)
-                    print(f"round {round_number} {mode:<21} {name:<24} "
-                          f"{result['cpu_ms']:6.1f} ms CPU  {result['rps']:7.1f} req/s")  # fmt: skip
+                    progress(round_number, mode, name, result)
             finally:
                 server.stop()
         if options.peer:
@@ -299,19 +297,27 @@ def main() -> None:
                     rotate = workdir / "peer.txt" if name.startswith("story") else None
                     result = measure(peer, url, duration=options.duration, rotate=rotate)
                     runs.setdefault("Wagtail", {}).setdefault(name, []).append(result)
-                    print(f"round {round_number} {'Wagtail':<21} {name:<24} "
-                          f"{result['cpu_ms']:6.1f} ms CPU  {result['rps']:7.1f} req/s")  # fmt: skip
+                    progress(round_number, "Wagtail", name, result)
             finally:
                 peer.stop()
     report(options, pages, counted, runs)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
+def progress(round_number: int, mode: str, name: str, result: dict) -> None:
+    print(f"round {round_number} {mode:<21} {name:<24} "
+          f"{result['cpu_ms']:6.1f} ms CPU {result['rps']:7.1f} req/s", flush=True)  # fmt: skip
+
+
+def median_of(results: list[dict]) -> dict:
+    return {key: statistics.median(result[key] for result in results) for key in results[0]}
+
+
 def report(options, pages: dict, counted: dict, runs: dict) -> None:
     medians = {
-        mode: {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in by.items()}
+        mode: {name: median_of(results) for name, results in by.items()}
         for mode, by in runs.items()
-    }  # fmt: skip
+    }
     cold, warm = medians["caches off"], medians.get("fragment caches warm", {})
     peer = medians.get("Wagtail", {})
     floor = cold.get("bare Django view", {}).get("cpu_ms")
