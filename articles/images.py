@@ -142,8 +142,7 @@ def rendition_url(rendition) -> str:
     the spec's processors for it, which costs more than the rest of a teaser), and a
     new upload gets a new name: so the URL is worked out once per process.
     """
-    generator = getattr(rendition, "generator", None)
-    key = (type(generator), getattr(getattr(generator, "source", None), "name", None))
+    key = (*_rendition_key(rendition), "url")
     url = _RENDITION_URLS.get(key)
     if url is not None:
         return url
@@ -152,15 +151,44 @@ def rendition_url(rendition) -> str:
     except (OSError, ValueError, SyntaxError) as error:
         logger.warning("Image rendition %s failed: %s", rendition.name, error)
         return ""
-    if key[1]:
-        if len(_RENDITION_URLS) >= RENDITION_URLS_KEPT:
-            _RENDITION_URLS.clear()
-        _RENDITION_URLS[key] = url
+    _remember(key, url)
     return url
 
 
+def rendition_size(rendition) -> int:
+    """A rendition's size in bytes (a feed's enclosure length), 0 if it has no file;
+    like its URL, read once per process and not on every feed."""
+    key = (*_rendition_key(rendition), "size")
+    size = _RENDITION_URLS.get(key)
+    if size is None:
+        try:
+            size = rendition.size
+        except (OSError, ValueError):  # a missing original: the feed still works
+            return 0
+        _remember(key, size)
+    return size
+
+
+def _rendition_key(rendition) -> tuple:
+    """(its spec, its original's file name): all a rendition's name depends on."""
+    generator = getattr(rendition, "generator", None)
+    return (type(generator), getattr(getattr(generator, "source", None), "name", None))
+
+
+def _remember(key: tuple, value) -> None:
+    if key[1]:  # not for a rendition without an original file
+        if len(_RENDITION_URLS) >= RENDITION_URLS_KEPT:
+            _RENDITION_URLS.clear()
+        _RENDITION_URLS[key] = value
+
+
+def forget_renditions() -> None:
+    """Forget the URLs and sizes worked out so far (for tests, whose files come and go)."""
+    _RENDITION_URLS.clear()
+
+
 RENDITION_URLS_KEPT = 100_000  # about 20 MB per process at most
-_RENDITION_URLS: dict[tuple, str] = {}
+_RENDITION_URLS: dict[tuple, str | int] = {}
 
 
 def track_image_sources_cheaply() -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from articles.demo.content import DemoContent, demo_content
+from articles.images import forget_renditions
 from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
 from tests.comments.factories import member
 from tests.factories import make_editor, make_superuser, make_user
@@ -114,10 +115,13 @@ def media_root(request, settings, tmp_path):
     if DEMO_FIXTURE in request.fixturenames:
         demo = request.getfixturevalue(DEMO_FIXTURE)
         shutil.copytree(demo.media_root, settings.MEDIA_ROOT, copy_function=os.link)
-    # imagekit remembers which renditions exist in the cache; forget the last test's.
+    # imagekit remembers which renditions exist in the cache, and pages their URLs and
+    # sizes in the process: forget the last test's (its files were in another folder).
     cache.clear()
+    forget_renditions()
     yield settings.MEDIA_ROOT
     cache.clear()
+    forget_renditions()
 
 
 QUERY_COUNTING_FIXTURES = {"django_assert_num_queries", "django_assert_max_num_queries"}

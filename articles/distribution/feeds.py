@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 from taggit.models import Tag
 
 from articles.caching import keys
-from articles.images import PAGE_IMAGE_WIDTH
+from articles.images import PAGE_IMAGE_WIDTH, rendition_size
 from articles.models import Byline, Section, Story
 
 from .seo import absolute_url
@@ -134,7 +134,8 @@ class LatestStoriesFeed(Feed):
         if not story.lead_image_url:
             return []
         rendition = story.lead_rendition(PAGE_IMAGE_WIDTH)
-        return [Enclosure(absolute_url(rendition.url), str(_size_or_zero(rendition)), "image/jpeg")]
+        length = rendition_size(rendition)
+        return [Enclosure(absolute_url(story.lead_image_url), str(length), "image/jpeg")]
 
     def item_extra_kwargs(self, story: Story) -> dict:
         credits = story.credited_bylines
@@ -155,13 +156,6 @@ class LatestStoriesFeed(Feed):
             "source_url": story.source_url,
             "image": image,
         }
-
-
-def _size_or_zero(rendition) -> int:
-    try:
-        return rendition.size
-    except OSError:  # a missing original: the feed still works
-        return 0
 
 
 class SectionFeed(LatestStoriesFeed):

@@ -132,8 +132,9 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Only ids: the teaser columns (and the comment counts) are not needed to count.
-        return self.object_list.values("pk")[: self.COUNT_LIMIT].count()
+        # Only ids, in no order: neither the teaser columns (nor the comment counts) nor
+        # a sort of every matching story is needed to count.
+        return self.object_list.order_by().values("pk")[: self.COUNT_LIMIT].count()
 
 
 class PublicStoryListView(SurrogateKeysMixin, ListView):
