@@ -127,3 +127,14 @@ def test_search_selects_refuse_odd_values_with_a_message(client, value):
     if response.status_code == 200:
         assert "Choose a name from the list." in response.content.decode()
         assert "Choose a section from the list." in response.content.decode()
+
+
+def test_each_story_has_the_comment_form_crispy_renders_with_its_own_address(client):
+    from crispy_forms.utils import render_crispy_form
+
+    from comments.forms import CommentForm
+
+    for story in (make_story(), make_story()):
+        html = client.get(story.get_absolute_url()).content.decode()
+        assert render_crispy_form(CommentForm(story=story)) in html
+        assert html.count(f'action="/comments/{story.pk}/"') == 1
