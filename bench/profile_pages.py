@@ -78,6 +78,7 @@ def pages() -> dict[str, list[str]]:
         "home": ["/"],
         "section page 1": [section.get_absolute_url()],
         "section page 50": [section.get_absolute_url() + "?page=50"],
+        "small section": ["/section-05/"],
         "story": stories,
         "byline": [byline.get_absolute_url()],
         "tag": [f"/tag/{tag.slug}/"],
