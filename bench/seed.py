@@ -40,7 +40,14 @@ from django.utils.text import slugify  # noqa: E402
 from PIL import Image  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
-from articles.models import Byline, Section, Story, StoryByline, StoryTag  # noqa: E402
+from articles.models import (  # noqa: E402
+    Byline,
+    Section,
+    SectionListing,
+    Story,
+    StoryByline,
+    StoryTag,
+)
 from comments.models import Comment  # noqa: E402
 
 WORDS = (
@@ -163,6 +170,11 @@ def seed(stories: int, *, seed_value: int = 2026) -> None:
             )
             Story.secondary_sections.through.objects.bulk_create(
                 [Story.secondary_sections.through(story=story, section=everyone) for story in batch]
+            )
+            # Bulk inserts send no signals: where each story is listed, by hand.
+            SectionListing.objects.bulk_create(
+                [SectionListing(story=story, section=story.section) for story in batch]
+                + [SectionListing(story=story, section=everyone) for story in batch]
             )
             StoryTag.objects.bulk_create(
                 [

@@ -24,7 +24,15 @@ from .addresses import (
 # now_to_the_second: migration 0006 names it here.
 from .desk import Autosave, Correction, EditLock, PreviewLink, now_to_the_second
 from .sections import Byline, Section, SectionPin, remember_pins
-from .stories import Story, StoryByline, StoryTag, add_teaser_annotation, credits_prefetch
+from .stories import (
+    SectionListing,
+    Story,
+    StoryByline,
+    StoryTag,
+    add_teaser_annotation,
+    credits_prefetch,
+    refresh_listings,
+)
 from .taxonomy import SectionRedirect, TagAlias, TagRedirect, ascii_slug, folded
 from .workflow import (
     StoryLogEntry,
@@ -41,6 +49,7 @@ __all__ = [
     "EditLock",
     "PreviewLink",
     "Section",
+    "SectionListing",
     "SectionPin",
     "SectionRedirect",
     "Story",
@@ -54,6 +63,7 @@ __all__ = [
     "WorkflowPermissionError",
     "WorkflowStateError",
     "add_teaser_annotation",
+    "refresh_listings",
     "ascii_slug",
     "folded",
     "credits_prefetch",

@@ -107,10 +107,11 @@ class StoryQuerySet(models.QuerySet):
 
     def in_section(self, section):
         """Stories whose home is `section`, or that list it as a secondary section."""
-        # Two index lookups OR-ed together; a JOIN through the secondary sections with an
-        # OR would read the whole table.
-        secondary = Story.secondary_sections.through.objects.filter(section=section)
-        return self.filter(Q(section=section) | Q(pk__in=secondary.values("story_id")))
+        # One join through SectionListing, which holds both kinds: the database walks
+        # the newest stories and looks each up, or reads a small section's rows, as
+        # suits the section's size. (An OR of the home section and the secondary ones
+        # made it hash every secondary row of the section on every page.)
+        return self.filter(listings__section=section)
 
     def by_byline(self, byline):
         return self.filter(pk__in=StoryByline.objects.filter(byline=byline).values("story_id"))
@@ -151,6 +152,52 @@ class StoryQuerySet(models.QuerySet):
                 order_by=[F("published_at").desc(), F("pk").desc()],
             )
         ).filter(rank_in_section__lte=per_section)
+
+
+class SectionListing(models.Model):
+    """A section whose pages list a story: its home section and each secondary one.
+
+    Derived from `Story.section` and `Story.secondary_sections`, and kept in step with
+    them by `refresh_listings()` (on every save and change of secondary sections, and
+    after bulk writes: imports, restores); never edited by hand.
+    """
+
+    story = models.ForeignKey("Story", on_delete=models.CASCADE, related_name="listings")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="listings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "section"], name="unique_section_listing")
+        ]
+        indexes = [models.Index(fields=["section", "story"], name="listing_section_story")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} in {self.section_id}"
+
+
+def refresh_listings(story_ids) -> None:
+    """Make SectionListing say where these stories are listed, from their sections."""
+    story_ids = list(story_ids)
+    for start in range(0, len(story_ids), 1000):
+        batch = story_ids[start : start + 1000]
+        wanted = set(Story.objects.filter(pk__in=batch).values_list("pk", "section_id"))
+        wanted |= set(
+            Story.secondary_sections.through.objects.filter(story_id__in=batch).values_list(
+                "story_id", "section_id"
+            )
+        )
+        present = set(
+            SectionListing.objects.filter(story_id__in=batch).values_list("story_id", "section_id")
+        )
+        for story_id, section_id in present - wanted:
+            SectionListing.objects.filter(story_id=story_id, section_id=section_id).delete()
+        SectionListing.objects.bulk_create(
+            [
+                SectionListing(story_id=story, section_id=section)
+                for story, section in wanted - present
+            ],
+            ignore_conflicts=True,
+        )
 
 
 class StoryTag(TaggedItemBase):

@@ -20,7 +20,14 @@ from django.utils.text import Truncator
 
 from articles.caching import keys as cache_keys
 from articles.caching import purge
-from articles.models import Story, StoryByline, StoryLogEntry, StoryTag, unique_slug
+from articles.models import (
+    Story,
+    StoryByline,
+    StoryLogEntry,
+    StoryTag,
+    refresh_listings,
+    unique_slug,
+)
 from articles.text import html_to_text
 
 from ..models import ImportedItem
@@ -239,6 +246,8 @@ def _write_related(
         for plan, story in pairs
         for section_id in plan.secondary_section_ids
     )
+    # Bulk inserts send no signals: list the stories in their sections here.
+    refresh_listings(story.pk for _plan, story in pairs)
     redirects: dict[str, int] = {}
     for plan, story in pairs:
         current = story.get_absolute_url()
