@@ -27,6 +27,9 @@ urlpatterns = [
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("comments/", include("comments.urls")),
     path("newsdesk/inbox/", include("notifications.urls")),
+    # Bounces and complaints from the e-mail service (django-anymail's webhooks).
+    path("newsletters/anymail/", include("anymail.urls")),
+    path("newsletters/", include("newsletters.urls")),
 ]
 
 
