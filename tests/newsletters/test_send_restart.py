@@ -54,7 +54,7 @@ class Mailbox:
 
 
 def manage(env: dict, *args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=env,
         cwd=ROOT,
