@@ -8,6 +8,8 @@ import logging
 from anymail.signals import tracking
 from django.dispatch import receiver
 
+from articles.signals import demo_built, demo_removing
+
 logger = logging.getLogger(__name__)
 
 SUPPRESSING_EVENTS = {"bounced": "bounced", "rejected": "bounced", "complained": "complained"}
@@ -24,3 +26,17 @@ def suppress_bounced_address(sender, event, esp_name, **kwargs) -> None:
     for subscriber in Subscriber.objects.for_email(recipient):
         logger.info("Subscriber %s suppressed: %s (%s)", subscriber.pk, reason, esp_name)
         subscriber.suppress(reason)
+
+
+@receiver(demo_built)
+def build_demo_newsletters(sender, **kwargs) -> None:
+    from .demo import build_demo
+
+    build_demo(**kwargs)
+
+
+@receiver(demo_removing)
+def remove_demo_newsletters(sender, **kwargs) -> None:
+    from .demo import remove_demo
+
+    remove_demo(**kwargs)
