@@ -405,6 +405,10 @@ NEWSROOM_NEWSLETTER_SIGNUP_RATE_LIMIT = env.str(
 # A confirmation link works this long.
 NEWSROOM_NEWSLETTER_CONFIRM_DAYS = env.int("NEWSROOM_NEWSLETTER_CONFIRM_DAYS", default=7)
 
+# WordPress exports uploaded on the desk wait here for the worker that imports them: a
+# directory the worker can read (default: the system's temporary directory).
+NEWSROOM_IMPORTS_DIR = env.str("NEWSROOM_IMPORTS_DIR", default="")
+
 # The task queue (Celery, newsroom/celery.py; docs/deployment.md) ------------------------
 # A broker from CELERY_BROKER_URL, or the Redis of REDIS_URL. Without one, tasks run
 # in-process at once, so `make run` and the tests need no broker and no worker.
