@@ -195,3 +195,15 @@ def test_failed_tasks_are_listed_on_the_desk(administrator):
     FailedTask.objects.create(task_name="newsletters.send_batch", args=[1, 2, 3], error="Boom")
     page = logged_in(administrator).get(reverse("admin:background_failedtask_changelist"))
     assert page.status_code == 200 and "newsletters.send_batch" in page.content.decode()
+
+
+def test_the_newsdesk_shows_failed_tasks_to_administrators_only(administrator, desk_editor):
+    from background.models import FailedTask
+
+    FailedTask.objects.create(task_name="newsletters.send_batch", error="Boom")
+    FailedTask.objects.create(task_name="x", error="old", resolved_at=timezone.now())
+    newsdesk = reverse("articles:newsdesk")
+    assert "Failed background tasks (1)" in logged_in(administrator).get(newsdesk).content.decode()
+    page = logged_in(desk_editor).get(newsdesk).content.decode()
+    assert "Failed background tasks" not in page
+    assert reverse("admin:newsletters_edition_changelist") in page
