@@ -246,6 +246,7 @@ class EditionStory(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = "story"
+        verbose_name_plural = "stories"
         constraints = [
             models.UniqueConstraint(fields=["edition", "story"], name="edition_story_once")
         ]

@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'story',
+                'verbose_name_plural': 'stories',
                 'ordering': ['position', 'pk'],
             },
         ),
