@@ -34,6 +34,15 @@ class NewsletterChoiceField(forms.ModelMultipleChoiceField):
 GENERAL_KINDS = [Newsletter.Kind.DAILY, Newsletter.Kind.WEEKLY, Newsletter.Kind.BREAKING]
 
 
+# The sign-up page's form says so, so the view reads its choices even when none is ticked.
+FULL_PAGE_FIELD = "newsletter-page"
+FULL_PAGE_MARKER = f'<input type="hidden" name="{FULL_PAGE_FIELD}" value="1">'
+MORE_NEWSLETTERS_LINK = (
+    '<p class="newsletter-more"><a href="{% url \'newsletters:signup\' %}">'
+    "All newsletters, including each section's</a></p>"
+)
+
+
 class SignupForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
@@ -85,12 +94,8 @@ class SignupForm(forms.Form):
             choice,
             Div(HONEYPOT_FIELD, css_class="visually-hidden", aria_hidden="true"),
             Submit("subscribe", "Subscribe"),
-            HTML(
-                ""
-                if full
-                else '<p class="newsletter-more"><a href="{}">All newsletters, '
-                "including each section's</a></p>".format(reverse("newsletters:signup"))
-            ),
+            # crispy renders HTML() as a template: the link comes from {% url %}.
+            HTML(FULL_PAGE_MARKER if full else MORE_NEWSLETTERS_LINK),
         )
 
     def clean(self):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from .sending import NEXT_DUE_KEY, remember_next_due
 
 LOCK_KEY = "newsletters:starting-due"
+LOCK_SECONDS = 30
 
 
 class DueEditionsMiddleware:
@@ -31,11 +32,10 @@ class DueEditionsMiddleware:
         if due is None:
             if request.path.startswith(self.desk_prefix):
                 remember_next_due()
-        elif due and due <= timezone.now() and cache.add(LOCK_KEY, 1, timeout=30):
+        elif due and due <= timezone.now() and cache.add(LOCK_KEY, 1, timeout=LOCK_SECONDS):
+            # At most one request in LOCK_SECONDS queues the task; starting an edition
+            # rewrites the cached due time, so the requests after it find nothing due.
             from .tasks import send_due_editions
 
-            try:
-                send_due_editions.delay()
-            finally:
-                cache.delete(LOCK_KEY)
+            send_due_editions.delay()
         return response

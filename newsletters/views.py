@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from newsroom.clients import client_address
 
 from . import subscriptions
-from .forms import PreferencesForm, SignupForm
+from .forms import FULL_PAGE_FIELD, PreferencesForm, SignupForm
 from .models import Newsletter
 from .tokens import signup_from_token, subscriber_from_token, unsubscription_from_token
 
@@ -53,7 +53,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             request, "newsletters/signup.html", {"form": form, "page_title": "Newsletters"}
         )
     # The small form on public pages posts kinds; the sign-up page posts newsletters.
-    full = any(key.startswith("newsletter-newsletters") for key in request.POST)
+    full = FULL_PAGE_FIELD in request.POST
     form = SignupForm(request.POST, full=full)
     if form.is_honeypot_filled:
         logger.info("Dropped a newsletter sign-up: the honeypot field was filled.")

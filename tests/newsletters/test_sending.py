@@ -232,3 +232,12 @@ def test_other_service_events_change_nothing(daily):
     )
     reader.refresh_from_db()
     assert reader.suppressed_at is None
+
+
+def test_only_the_configured_services_tracking_webhook_is_mounted(settings):
+    from newsletters.webhooks import tracking_urlpatterns
+
+    settings.NEWSROOM_NEWSLETTER_EMAIL_BACKEND = ""
+    assert tracking_urlpatterns() == []
+    settings.NEWSROOM_NEWSLETTER_EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    assert [str(p.pattern) for p in tracking_urlpatterns()] == ["postmark/tracking/"]

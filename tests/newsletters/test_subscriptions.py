@@ -249,3 +249,17 @@ def test_subscribed_addresses_appear_on_no_public_page(client):
     story = make_story()
     for url in ["/", story.get_absolute_url(), story.section.get_absolute_url(), SIGNUP]:
         assert "secret-reader" not in client.get(url).content.decode()
+
+
+def test_the_signup_page_subscribes_to_a_sections_newsletter(client, committed):
+    schools = make_section_newsletter(make_section(name="Schools", slug="schools"))
+    data = {"newsletter-email": "ann@example.org", "newsletter-page": "1"}
+    with committed():
+        nothing = client.post(SIGNUP, data)
+    assert (
+        nothing.status_code == 200 and "Choose at least one newsletter" in nothing.content.decode()
+    )
+    with committed():
+        client.post(SIGNUP, {**data, "newsletter-newsletters": [schools.pk]})
+    client.post(link_in(mail.outbox[0], "confirm"))
+    assert list(Subscriber.objects.get().newsletters.all()) == [schools]
