@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,6 +23,8 @@ from .models import Delivery, Edition, EditionStory, Newsletter, Subscriber
 from .rendering import render_edition
 
 EMAIL_PERMISSION = "newsletters.view_subscriber_email"
+# A larger id overflows the database driver (a 500 on SQLite): no such row.
+MAX_ID = 2**63 - 1
 EXPORT_PERMISSION = "newsletters.export_subscriber"
 
 
@@ -164,6 +166,8 @@ class EditionAdmin(admin.ModelAdmin):
         ]
 
     def _edition(self, request, pk: int) -> Edition:
+        if pk > MAX_ID:
+            raise Http404("No such edition.")
         edition = get_object_or_404(Edition.objects.select_related("newsletter"), pk=pk)
         if not self.has_view_permission(request, edition):
             raise PermissionDenied

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -96,6 +96,8 @@ class ImportedItemAdmin(admin.ModelAdmin):
     def _run(self, request, pk: int) -> ImportRun:
         if not request.user.has_perm(IMPORT_PERMISSION):
             raise PermissionDenied
+        if pk > 2**63 - 1:  # would overflow the database driver
+            raise Http404("No such import.")
         return get_object_or_404(ImportRun, pk=pk)
 
     def import_run_view(self, request, pk: int):

@@ -207,3 +207,17 @@ def test_the_newsdesk_shows_failed_tasks_to_administrators_only(administrator, d
     page = logged_in(desk_editor).get(newsdesk).content.decode()
     assert "Failed background tasks" not in page
     assert reverse("admin:newsletters_edition_changelist") in page
+
+
+@pytest.mark.parametrize("view", ["preview", "preview-text", "send", "schedule", "unschedule"])
+def test_huge_ids_in_the_desks_addresses_are_404_not_500(desk_editor, view):
+    url = reverse(f"admin:newsletters_edition_{view}", args=[10**30])
+    client = logged_in(desk_editor)
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url).status_code == 404
+
+
+def test_huge_import_ids_are_404_not_500(superuser_client):
+    for name in ["import_run", "import_status"]:
+        url = reverse(f"admin:wordpress_importeditem_{name}", args=[10**30])
+        assert superuser_client.get(url).status_code == 404
