@@ -127,5 +127,7 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["newsletters"].queryset = Newsletter.objects.active()
         self.helper = FormHelper()
-        self.helper.form_id = "newsletter-preferences"
-        self.helper.add_input(Submit("save", "Save my choices"))
+        self.helper.form_id = "newsletter-preferences-form"
+        # An explicit layout: without one, crispy gives the checkboxes' wrapper the
+        # form's own id too (a duplicate id the HTML checker refuses).
+        self.helper.layout = Layout("newsletters", Submit("save", "Save my choices"))

@@ -83,12 +83,9 @@ def test_personal_links_replace_the_placeholders(rendered):
     assert "/newsletters/unsubscribe/a&amp;b/" in html and "/newsletters/unsubscribe/a&b/" in text
 
 
-def test_the_html_is_valid(rendered, tmp_path):
+def vnu_errors(files: list) -> list:
     if not VNU.exists() or shutil.which("java") is None:
         pytest.skip("the Nu HTML Checker (npm ci) and Java are needed")
-    _, _, email = rendered
-    file = tmp_path / "edition.html"
-    file.write_text(email.html)
     result = subprocess.run(  # noqa: S603 -- fixed arguments, our own file
         [
             shutil.which("java"),
@@ -99,13 +96,53 @@ def test_the_html_is_valid(rendered, tmp_path):
             "--format",
             "json",
             "--stdout",
-            str(file),
+            *[str(file) for file in files],
         ],
         capture_output=True,
         text=True,
         timeout=120,
     )
-    errors = [
+    return [
         m for m in json.loads(result.stdout or "{}").get("messages", []) if m["type"] == "error"
     ]
-    assert not errors, errors
+
+
+def test_the_html_is_valid(rendered, tmp_path):
+    _, _, email = rendered
+    file = tmp_path / "edition.html"
+    file.write_text(email.html)
+    assert not vnu_errors([file])
+
+
+def test_the_readers_newsletter_pages_are_valid_html(client, tmp_path):
+    from django.urls import reverse
+
+    from newsletters.models import Delivery, SignupRequest
+    from newsletters.tokens import confirm_token, manage_token, unsubscribe_token
+    from tests.newsletters.factories import make_subscriber
+
+    daily = general("daily")
+    subscriber = make_subscriber(daily)
+    signup = SignupRequest.objects.create(email="new@example.org")
+    signup.newsletters.add(daily)
+    delivery = Delivery.objects.create(edition=make_edition(daily), subscriber=subscriber)
+    pages = {
+        "signup": reverse("newsletters:signup"),
+        "sent": reverse("newsletters:signup_sent"),
+        "confirm": reverse("newsletters:confirm", args=[confirm_token(signup)]),
+        "manage": reverse("newsletters:manage", args=[manage_token(subscriber)]) + "?saved=1",
+        "unsubscribe": reverse(
+            "newsletters:unsubscribe", args=[unsubscribe_token(subscriber, daily.pk, delivery.pk)]
+        ),
+        "invalid": "/newsletters/manage/nonsense/",
+    }
+    files = []
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    errors = vnu_errors(files)
+    assert not errors, [
+        (e["url"].rsplit("/", 1)[-1], e["message"], e.get("extract")) for e in errors
+    ]

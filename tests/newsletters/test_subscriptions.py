@@ -197,7 +197,7 @@ def test_preferences_change_without_an_account(client):
     subscriber = make_subscriber(daily)
     url = reverse("newsletters:manage", args=[manage_token(subscriber)])
     doc = page(client.get(url))
-    assert css(doc, "form#newsletter-preferences")
+    assert css(doc, "form#newsletter-preferences-form")
     response = client.post(url, {"newsletters": [weekly.pk]})
     assert response.status_code == 302
     assert list(subscriber.newsletters.all()) == [weekly]
