@@ -422,6 +422,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis as the broker, a task a dead worker had taken goes back to the queue after
+# visibility_timeout seconds (longer than the longest task: a batch takes seconds), at
+# the next check for such tasks (every 100 s by default). JSON, e.g.
+# {"visibility_timeout": 600}.
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json(
+    "CELERY_BROKER_TRANSPORT_OPTIONS", default={"visibility_timeout": 3600}
+)
 CELERY_TIMEZONE = TIME_ZONE
 # The scheduler (`celery -A newsroom beat`): due newsletter editions, every minute.
 CELERY_BEAT_SCHEDULE = {

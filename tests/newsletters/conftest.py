@@ -14,7 +14,6 @@ def general_newsletters(request):
     test elsewhere empties every table, so they are made again when missing."""
     if "db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
-    request.getfixturevalue("db") if "transactional_db" not in request.fixturenames else None
     from newsletters.models import Newsletter
 
     for kind, name, slug in [
@@ -23,3 +22,12 @@ def general_newsletters(request):
         ("breaking", "Breaking news", "breaking-news"),
     ]:
         Newsletter.objects.get_or_create(kind=kind, defaults={"name": name, "slug": slug})
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server (aiosmtpd); `mailbox.recipients` lists whom it accepted mail for."""
+    from tests.newsletters.servers import SMTPServer
+
+    with SMTPServer() as box:
+        yield box

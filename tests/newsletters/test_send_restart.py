@@ -10,18 +10,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
+from tests.newsletters.servers import manage
 
-ROOT = Path(__file__).resolve().parents[2]
 READERS = 2000
 
 SETUP = """
@@ -42,39 +36,6 @@ edition = Edition.objects.create(newsletter=daily, subject="Tonight", status="se
 EditionStory.objects.create(edition=edition, story=story)
 print(edition.pk)
 """
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.recipients: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.recipients.extend(envelope.rcpt_tos)
-        return "250 OK"
-
-
-def manage(env: dict, *args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
-    )
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    with socket.socket() as probe:  # a free port (aiosmtpd cannot start on port 0)
-        probe.bind(("127.0.0.1", 0))
-        box.port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    yield box
-    controller.stop()
 
 
 def test_every_reader_gets_exactly_one_copy_when_the_worker_is_killed_mid_send(tmp_path, mailbox):
