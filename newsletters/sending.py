@@ -65,6 +65,11 @@ def _check_permission(by) -> None:
         raise SendPermissionError(by)
 
 
+def _check_ready(edition: Edition) -> None:
+    if not edition.ordered_stories():
+        raise EditionStateError(f"“{edition}” has no public story to send; add one first.")
+
+
 # Scheduling ----------------------------------------------------------------------------
 
 
@@ -78,6 +83,7 @@ def schedule_edition(edition: Edition, *, by, at: datetime) -> None:
     horizon = timezone.now() + timedelta(days=settings.NEWSROOM_SCHEDULE_HORIZON_DAYS)
     if at > horizon:
         raise EditionStateError("That time is too far ahead; check the year.")
+    _check_ready(locked)
     edition.status, edition.send_at = Edition.Status.SCHEDULED, at
     edition.site_url = edition.site_url or site_url()
     edition.save(update_fields=["status", "send_at", "site_url", "updated_at"])
@@ -117,6 +123,7 @@ def start_sending(edition: Edition, *, by) -> None:
     locked = Edition.objects.select_for_update().get(pk=edition.pk)
     if not locked.is_editable:
         raise EditionStateError(f"“{edition}” is {locked.get_status_display().lower()}.")
+    _check_ready(locked)
     _mark_sending(edition)
 
 

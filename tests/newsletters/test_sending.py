@@ -162,8 +162,8 @@ def test_a_scheduled_edition_goes_out_with_the_first_request_after_its_time(
     daily, readers, desk_editor, committed
 ):
     cache.clear()
-    edition = make_edition(daily)
     with freeze_time("2026-05-04 06:00", tick=False) as clock:
+        edition = make_edition(daily)
         with committed():
             edition.schedule(by=desk_editor, at=timezone.now() + timedelta(hours=1))
         with committed():
@@ -187,8 +187,8 @@ def test_a_scheduled_edition_goes_out_with_the_first_request_after_its_time(
 def test_the_scheduler_task_starts_due_editions_once(daily, readers, desk_editor, committed):
     from newsletters.tasks import send_due_editions
 
-    edition = make_edition(daily)
     with freeze_time("2026-05-04 06:00"):
+        edition = make_edition(daily)
         with committed():
             edition.schedule(by=desk_editor, at=timezone.now() + timedelta(minutes=5))
     with freeze_time("2026-05-04 06:06"):
@@ -241,3 +241,13 @@ def test_only_the_configured_services_tracking_webhook_is_mounted(settings):
     assert tracking_urlpatterns() == []
     settings.NEWSROOM_NEWSLETTER_EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     assert [str(p.pattern) for p in tracking_urlpatterns()] == ["postmark/tracking/"]
+
+
+def test_an_edition_without_a_public_story_is_not_sent(daily, readers, desk_editor, committed):
+    draft = make_story(status="draft", published_at=None)
+    edition = make_edition(daily, stories=[draft])
+    with pytest.raises(sending.EditionStateError):
+        edition.send_now(by=desk_editor)
+    with pytest.raises(sending.EditionStateError):
+        edition.schedule(by=desk_editor, at=timezone.now() + timedelta(hours=1))
+    assert Edition.objects.get(pk=edition.pk).status == "draft" and not mail.outbox
