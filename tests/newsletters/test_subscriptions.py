@@ -263,3 +263,18 @@ def test_the_signup_page_subscribes_to_a_sections_newsletter(client, committed):
         client.post(SIGNUP, {**data, "newsletter-newsletters": [schools.pk]})
     client.post(link_in(mail.outbox[0], "confirm"))
     assert list(Subscriber.objects.get().newsletters.all()) == [schools]
+
+
+def test_the_signup_box_is_rendered_once_and_reused(client, monkeypatch):
+    from newsletters.templatetags import newsletters as tags
+
+    tags._RENDERED.clear()
+    calls = []
+    original = tags.render_crispy_form
+    monkeypatch.setattr(tags, "render_crispy_form", lambda form: calls.append(1) or original(form))
+    story = make_story()
+    first = client.get(story.get_absolute_url()).content.decode()
+    client.get(story.section.get_absolute_url())
+    client.get("/")
+    assert len(calls) == 1
+    assert 'id="newsletter-signup"' in first and 'action="/newsletters/"' in first
