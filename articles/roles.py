@@ -72,8 +72,8 @@ ROLES: dict[str, dict] = {
             "users.view_user",
         ],  # fmt: skip
         # Granted by later migrations (comments 0002, articles 0013 and 0014, fronts
-        # 0002); listed here so a recreated role has them too. The roles migration does
-        # not read this.
+        # 0002, newsletters 0002); listed here so a recreated role has them too. The
+        # roles migration does not read this.
         "granted_later": [
             "comments.view_comment",
             "comments.change_comment",
@@ -100,6 +100,21 @@ ROLES: dict[str, dict] = {
             "fronts.change_sectionblock",
             "fronts.delete_sectionblock",
             "fronts.view_sectionblock",
+            # Newsletters (newsletters 0002): build, preview, send and schedule editions;
+            # subscribers without their addresses.
+            "newsletters.add_edition",
+            "newsletters.change_edition",
+            "newsletters.delete_edition",
+            "newsletters.view_edition",
+            "newsletters.send_edition",
+            "newsletters.add_editionstory",
+            "newsletters.change_editionstory",
+            "newsletters.delete_editionstory",
+            "newsletters.view_editionstory",
+            "newsletters.view_newsletter",
+            "newsletters.change_newsletter",
+            "newsletters.view_subscriber",
+            "newsletters.view_delivery",
         ],  # fmt: skip
     },
     ADMINISTRATOR: {
@@ -108,7 +123,17 @@ ROLES: dict[str, dict] = {
             "staff accounts and their roles."
         ),
         # Every permission of these apps.
-        "apps": ["articles", "taggit", "users", "auth", "reversion", "comments", "fronts"],
+        "apps": [
+            "articles",
+            "taggit",
+            "users",
+            "auth",
+            "reversion",
+            "comments",
+            "fronts",
+            "newsletters",
+            "background",
+        ],  # fmt: skip
         "permissions": [],
     },
 }

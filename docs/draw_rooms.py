@@ -45,6 +45,8 @@ ROOMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("notifications", "desk inbox, e-mail", ("notifications",)),
     ("fronts", "the curated home page", ("fronts",)),
     ("wordpress", "the WXR importer", ("wordpress",)),
+    ("newsletters", "sign-ups, editions, sending", ("newsletters",)),
+    ("background", "failed tasks of the queue", ("background",)),
     ("backups", "backup and restore", ("backups",)),
     ("users", "accounts, roles", ("users",)),
 ]  # fmt: skip

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "wordpress",
     "comments.apps.CommentsConfig",
     "notifications.apps.NotificationsConfig",
+    # Readers' e-mail newsletters (docs/newsletters.md), and what the task queue left
+    # undone (background: failed tasks, shown on the desk).
+    "newsletters.apps.NewslettersConfig",
+    "background.apps.BackgroundConfig",
+    "anymail",
     # Hardening: project-wide guards installed at start-up (newsroom/apps.py); login
     # attempts limited (django-axes); the Content-Security-Policy header (django-csp).
     "newsroom.apps.NewsroomConfig",
@@ -91,6 +96,9 @@ MIDDLEWARE = [
     # Hardening: a session in use has its expiry moved on (NEWSROOM_SESSION_IDLE_MINUTES).
     "newsroom.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the page cache, so cached pages count too: an edition whose time has come is
+    # handed to the task queue (one cache read a request; newsletters/middleware.py).
+    "newsletters.middleware.DueEditionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: anonymous GETs of public pages come from the shared cache.
     "articles.caching.middleware.PublicPageCacheMiddleware",
@@ -379,6 +387,57 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Newsletters (docs/newsletters.md) -------------------------------------------------------
+# The sender of newsletters (defaults to DEFAULT_FROM_EMAIL), and how many recipients one
+# task sends to before the next batch is queued.
+NEWSROOM_NEWSLETTER_FROM_EMAIL = env.str("NEWSROOM_NEWSLETTER_FROM_EMAIL", default="")
+NEWSROOM_NEWSLETTER_BATCH_SIZE = env.int("NEWSROOM_NEWSLETTER_BATCH_SIZE", default=200)
+# An e-mail service for newsletters only, e.g. anymail.backends.postmark.EmailBackend
+# (django-anymail); its settings come from ANYMAIL_* variables, e.g.
+# ANYMAIL_POSTMARK_SERVER_TOKEN. Unset, newsletters go the way of all e-mail (EMAIL_URL).
+NEWSROOM_NEWSLETTER_EMAIL_BACKEND = env.str("NEWSROOM_NEWSLETTER_EMAIL_BACKEND", default="")
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in env.ENVIRON.items()
+    if name.startswith("ANYMAIL_") and value
+}
+# Sign-ups: at most COUNT per WINDOW from one address, like comments ("5/1h"; "0/1h": off).
+NEWSROOM_NEWSLETTER_SIGNUP_RATE_LIMIT = env.str(
+    "NEWSROOM_NEWSLETTER_SIGNUP_RATE_LIMIT", default="5/1h"
+)
+# A confirmation link works this long.
+NEWSROOM_NEWSLETTER_CONFIRM_DAYS = env.int("NEWSROOM_NEWSLETTER_CONFIRM_DAYS", default=7)
+
+# WordPress exports uploaded on the desk wait here for the worker that imports them: a
+# directory the worker can read (default: the system's temporary directory).
+NEWSROOM_IMPORTS_DIR = env.str("NEWSROOM_IMPORTS_DIR", default="")
+
+# The task queue (Celery, newsroom/celery.py; docs/deployment.md) ------------------------
+# A broker from CELERY_BROKER_URL, or the Redis of REDIS_URL. Without one, tasks run
+# in-process at once, so `make run` and the tests need no broker and no worker.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+# A task is acknowledged when it ends, not when it starts: a worker killed mid-task
+# leaves it on the queue for the next worker (tasks are written to be run again).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis as the broker, a task a dead worker had taken goes back to the queue after
+# visibility_timeout seconds (longer than the longest task: a batch takes seconds), at
+# the next check for such tasks (every 100 s by default). JSON, e.g.
+# {"visibility_timeout": 600}.
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json(
+    "CELERY_BROKER_TRANSPORT_OPTIONS", default={"visibility_timeout": 3600}
+)
+CELERY_TIMEZONE = TIME_ZONE
+# The scheduler (`celery -A newsroom beat`): due newsletter editions, every minute.
+CELERY_BEAT_SCHEDULE = {
+    "send-due-editions": {"task": "newsletters.send_due_editions", "schedule": 60.0},
+}
+
 if TESTING:
     # Fast hashing in tests; PBKDF2 stays available for accounts that production-mode
     # processes started by a test must log into.
@@ -387,3 +446,5 @@ if TESTING:
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run in-process in tests, even when REDIS_URL points at a cache.
+    CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")

@@ -12,6 +12,7 @@ from articles.distribution.sitemaps import (
     sitemap_index,
 )
 from fronts.views import CuratedHomeView
+from newsletters.webhooks import tracking_urlpatterns
 
 urlpatterns = [
     # NEWSROOM_ADMIN_URL moves the admin ("admin/" by default).
@@ -27,6 +28,9 @@ urlpatterns = [
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("comments/", include("comments.urls")),
     path("newsdesk/inbox/", include("notifications.urls")),
+    # Bounces and complaints from the configured e-mail service (django-anymail).
+    path("newsletters/anymail/", include(tracking_urlpatterns())),
+    path("newsletters/", include("newsletters.urls")),
 ]
 
 

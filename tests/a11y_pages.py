@@ -48,6 +48,7 @@ def public_pages() -> dict[str, str]:
         "byline": byline.get_absolute_url(),
         "tag": reverse("articles:tag", args=[tag.slug]),
         "corrections": reverse("articles:corrections"),
+        "newsletters": reverse("newsletters:signup"),
         NOT_FOUND: "/no-such-page/",
     }
     try:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
 from .forms import WordPressImportForm
-from .importer import ImportConfigError
-from .models import ImportedItem, LegacyURL
-from .wxr import WXRError
+from .models import ImportedItem, ImportRun, LegacyURL
 
 IMPORT_PERMISSION = "wordpress.import_wordpress"
 
@@ -49,6 +50,16 @@ class ImportedItemAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="wordpress_importeditem_import",
             ),
+            path(
+                "import/<int:pk>/",
+                self.admin_site.admin_view(self.import_run_view),
+                name="wordpress_importeditem_import_run",
+            ),
+            path(
+                "import/<int:pk>/status/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="wordpress_importeditem_import_status",
+            ),
             *super().get_urls(),
         ]
 
@@ -60,17 +71,17 @@ class ImportedItemAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request):
-        """Upload an export and run the same import as `manage.py import_wordpress`."""
+        """Upload an export; the same import as `manage.py import_wordpress` runs on the
+        task queue, and its page follows it."""
         if not request.user.has_perm(IMPORT_PERMISSION):
             raise PermissionDenied
-        summary = None
         if request.method == "POST":
             form = WordPressImportForm(request.POST, request.FILES)
             if form.is_valid():
-                try:
-                    summary = form.run(user=request.user)
-                except (WXRError, ImportConfigError) as error:
-                    form.add_error("export", str(error))
+                run = form.queue(user=request.user)
+                return HttpResponseRedirect(
+                    reverse("admin:wordpress_importeditem_import_run", args=[run.pk])
+                )
         else:
             form = WordPressImportForm()
         context = {
@@ -78,9 +89,43 @@ class ImportedItemAdmin(admin.ModelAdmin):
             "title": "Import from WordPress",
             "opts": self.model._meta,
             "form": form,
-            "summary": summary,
+            "recent_runs": ImportRun.objects.all()[:5],
         }
         return TemplateResponse(request, "admin/wordpress/import.html", context)
+
+    def _run(self, request, pk: int) -> ImportRun:
+        if not request.user.has_perm(IMPORT_PERMISSION):
+            raise PermissionDenied
+        if pk > 2**63 - 1:  # would overflow the database driver
+            raise Http404("No such import.")
+        return get_object_or_404(ImportRun, pk=pk)
+
+    def import_run_view(self, request, pk: int):
+        """An import's progress, updating itself while it runs; then its summary."""
+        run = self._run(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(run),
+            "opts": self.model._meta,
+            "run": run,
+        }
+        response = TemplateResponse(request, "admin/wordpress/import_run.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def import_status_view(self, request, pk: int):
+        run = self._run(request, pk)
+        response = JsonResponse(
+            {
+                "status": run.get_status_display(),
+                "finished": run.is_finished,
+                "done": run.done,
+                "total": run.total,
+                "unit": run.unit,
+            }
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 @admin.register(LegacyURL)

@@ -23,6 +23,13 @@ def server_uploads_dir() -> Path | None:
     return Path(configured) if configured else None
 
 
+def imports_dir() -> Path:
+    """Where uploaded exports wait for the worker: NEWSROOM_IMPORTS_DIR (a directory the
+    worker can read, on the same machine or shared), else the system's temporary one."""
+    configured = getattr(settings, "NEWSROOM_IMPORTS_DIR", "")
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "newsroom-imports"
+
+
 class WordPressImportForm(forms.Form):
     export = forms.FileField(
         label="WordPress export",
@@ -57,6 +64,40 @@ class WordPressImportForm(forms.Form):
         else:
             self.fields["use_uploads"].help_text = str(uploads)
             self.fields["use_uploads"].initial = True
+
+    def queue(self, *, user):
+        """Keep the upload where the worker can read it, and queue the import.
+
+        Without a broker the task runs at once, inside this request (as before);
+        with one, a worker runs it while the desk's progress page follows it.
+        """
+        from django.db import transaction
+
+        from .models import ImportRun
+        from .tasks import run_import_task
+
+        data = self.cleaned_data
+        upload = data["export"]
+        folder = imports_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, path = tempfile.mkstemp(suffix=".xml", dir=folder)
+        with os.fdopen(handle, "wb") as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+        run = ImportRun.objects.create(
+            source_name=upload.name[:255],
+            export_path=path,
+            created_by=user,
+            options={
+                "dry_run": data["dry_run"],
+                "overwrite": data["overwrite"],
+                "import_pages": not data["skip_pages"],
+                "keep_pingbacks": data["keep_pingbacks"],
+                "use_uploads": bool(data.get("use_uploads")),
+            },
+        )
+        transaction.on_commit(lambda: run_import_task.delay(run.pk))
+        return run
 
     def run(self, *, user) -> ImportSummary:
         """Import the uploaded file; raises WXRError (nothing written) for a bad file."""

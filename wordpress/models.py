@@ -119,3 +119,42 @@ class LegacyURL(models.Model):
                 return None
             return reverse("articles:tag", kwargs={"slug": self.tag.slug})
         return self.byline.get_absolute_url()
+
+
+class ImportRun(models.Model):
+    """One import started from the desk, run by the task queue; its page shows progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the queue"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    source_name = models.CharField("export", max_length=255)
+    export_path = models.CharField(
+        max_length=500, help_text="The uploaded file, kept until the import ends."
+    )
+    options = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    unit = models.CharField(max_length=50, blank=True)
+    # The summary as the import page renders it (admin/wordpress/_summary.html, escaped
+    # by the template), kept so the page can show it after the worker is gone.
+    summary_html = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "users.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.source_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

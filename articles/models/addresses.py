@@ -22,7 +22,7 @@ from django.utils.text import slugify
 RESERVED_SECTION_SLUGS = frozenset(
     {
         "admin", "accounts", "api", "archive", "byline", "bylines", "comments", "corrections",
-        "feed", "feeds", "media", "newsdesk", "preview", "robots.txt", "search",
+        "feed", "feeds", "media", "newsdesk", "newsletters", "preview", "robots.txt", "search",
         "sitemap.xml", "static", "tag", "tags", "news-sitemap.xml",
     }
     # Wherever NEWSROOM_ADMIN_URL moved the admin to.

@@ -102,6 +102,25 @@ def url_patterns(patterns=None, prefix: str = ""):
             yield route, entry
 
 
+def newsletter_links() -> dict[str, str]:
+    """Working signed links of the newsletter pages (confirm, manage, unsubscribe)."""
+    from newsletters.models import Newsletter, SignupRequest, Subscriber
+    from newsletters.tokens import confirm_token, manage_token, unsubscribe_token
+
+    daily, _ = Newsletter.objects.get_or_create(
+        kind="daily", defaults={"name": "Daily digest", "slug": "daily-digest"}
+    )
+    subscriber = Subscriber.objects.create(email="fuzz@example.org", confirmed_at=timezone.now())
+    subscriber.newsletters.add(daily)
+    signup = SignupRequest.objects.create(email="fuzz@example.org")
+    signup.newsletters.add(daily)
+    return {
+        "confirm": confirm_token(signup),
+        "manage": manage_token(subscriber),
+        "unsubscribe": unsubscribe_token(subscriber, daily.pk, None),
+    }
+
+
 @pytest.fixture
 def newsroom(db):
     """A little of everything, so every pattern has valid values to start from."""
@@ -123,6 +142,7 @@ def newsroom(db):
             reversion.add_to_revision(story)
         version = story_versions(story).first()
     link = PreviewLink.objects.create(story=story, version=version, created_by=chief)
+    newsletter_tokens = newsletter_links()
     date = timezone.localtime(story.published_at)
     valid = {
         "slug": story.slug,
@@ -134,7 +154,8 @@ def newsroom(db):
         "comment_pk": str(comment.pk),
         "signed": link.signed_token(),
         "path": "nothing-here.jpg",
-        "pk": "1",  # a desk inbox entry (notifications)
+        "pk": "1",  # a desk inbox entry (notifications), an edition or an import
+        "token": newsletter_tokens["manage"],
     }
     per_name = {
         "byline": {"slug": byline.slug},
@@ -147,6 +168,8 @@ def newsroom(db):
         "section_feed": {"slug": section.slug},
         "section_feed_atom": {"slug": section.slug},
         "sitemap-section": {"section": "stories"},
+        "confirm": {"token": newsletter_tokens["confirm"]},
+        "unsubscribe": {"token": newsletter_tokens["unsubscribe"]},
     }
     patterns = []
     for route, entry in url_patterns():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +20,8 @@ IMPORT_URL = reverse("admin:wordpress_importeditem_import")
 
 
 @pytest.fixture
-def importer_client(client):
+def importer_client(client, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.NEWSROOM_IMPORTS_DIR = str(tmp_path / "imports")
     user = make_user(username="migrator", is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(codename="import_wordpress"),
@@ -26,6 +29,20 @@ def importer_client(client):
     )
     client.force_login(user)
     client.user = user
+    original = client.post
+
+    def post(*args, **kwargs):
+        # The import is queued after commit; without a broker it runs there and then,
+        # before the browser follows the redirect to the import's page.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = original(*args, **kwargs)
+        if response.status_code != 302:
+            return response
+        followed = client.get(response["Location"])
+        followed.redirect_chain = [(response["Location"], 302)]
+        return followed
+
+    client.post = post
     return client
 
 
@@ -82,3 +99,31 @@ def test_a_bad_file_is_an_error_on_the_form(importer_client):
     assert response.status_code == 200
     assert "This file is not XML" in response.content.decode()
     assert not Story.objects.exists()
+
+
+def test_the_import_runs_as_a_task_whose_page_follows_it(importer_client, settings):
+    from wordpress.models import ImportRun
+
+    response = importer_client.post(IMPORT_URL, {"export": upload(export(item(1), item(2)))})
+    run = ImportRun.objects.get()
+    assert response.redirect_chain == [
+        (reverse("admin:wordpress_importeditem_import_run", args=[run.pk]), 302)
+    ]
+    assert run.status == "done" and run.done == run.total == 2
+    status = importer_client.get(
+        reverse("admin:wordpress_importeditem_import_status", args=[run.pk])
+    ).json()
+    assert status == {"status": "Done", "finished": True, "done": 2, "total": 2, "unit": "items"}
+    # The upload is deleted once imported.
+    assert not list(Path(settings.NEWSROOM_IMPORTS_DIR).iterdir())
+
+
+def test_a_queued_import_page_updates_itself(importer_client):
+    from wordpress.models import ImportRun
+
+    run = ImportRun.objects.create(source_name="big.xml", export_path="/nonexistent", total=10)
+    page = importer_client.get(reverse("admin:wordpress_importeditem_import_run", args=[run.pk]))
+    html = page.content.decode()
+    assert "import_progress.js" in html and 'id="import-progress"' in html
+    assert "This page updates itself" in html
+    assert "no-cache" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]

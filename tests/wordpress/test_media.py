@@ -74,18 +74,24 @@ def test_an_attachment_page_never_leads_to_a_refused_file(client, tmp_path, uplo
     assert client.get("/", {"attachment_id": 21}).status_code == 200  # the home page
 
 
-def test_the_admin_shows_the_lines_the_command_prints(client, tmp_path, uploads, settings):
+def test_the_admin_shows_the_lines_the_command_prints(
+    client, tmp_path, uploads, settings, django_capture_on_commit_callbacks
+):
     settings.NEWSROOM_WORDPRESS_UPLOADS = str(uploads)
+    settings.NEWSROOM_IMPORTS_DIR = str(tmp_path / "imports")
     path = write(tmp_path, site_export())
     printed = run_import(path, "--uploads", str(uploads), "--dry-run")
     user = make_user(username="migrator", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="import_wordpress"))
     client.force_login(user)
     upload = SimpleUploadedFile("export.xml", path.read_bytes(), content_type="text/xml")
-    page = client.post(
-        reverse("admin:wordpress_importeditem_import"),
-        {"export": upload, "dry_run": "on", "use_uploads": "on"},
-    ).content.decode()
+    # The import runs as a task after the upload commits; its page shows the summary.
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(
+            reverse("admin:wordpress_importeditem_import"),
+            {"export": upload, "dry_run": "on", "use_uploads": "on"},
+        )
+    page = client.get(queued["Location"]).content.decode()
     notes = printed.split("accounted for above.\n", 1)[1].splitlines()
     notes = [line.strip() for line in notes if line.strip() and not line.startswith("Took ")]
     assert any(line.startswith("Files refused") for line in notes)

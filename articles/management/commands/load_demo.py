@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.demo.builder import DemoBuilder, demo_accounts, demo_is_loaded
 from articles.demo.content import DemoContent, DemoContentError, demo_content
+from articles.signals import demo_built, demo_removing
 
 SITE_URL = "http://127.0.0.1:8000/"
 
@@ -61,10 +62,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if reset:
                     self.progress("Removing the demo newsroom...")
+                    demo_removing.send(sender=DemoBuilder, content=content)
                     builder.remove()
                 builder.check_slugs_are_free()
                 self.progress(f"Building the demo newsroom for {settings.NEWSROOM_SITE_NAME}...")
-                counts = builder.build(now=timezone.now(), with_accounts=with_accounts)
+                now = timezone.now()
+                counts = builder.build(now=now, with_accounts=with_accounts)
+                demo_built.send(sender=DemoBuilder, content=content, now=now, log=self.progress)
         except BaseException:
             builder.discard_new_files()
             raise
@@ -91,6 +95,8 @@ class Command(BaseCommand):
             f"Desk:  {site_url}admin/",
             "",
         ]
+        if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+            lines += ["E-mail (newsletter sign-ups, editions) is printed here.", ""]
         existing = {user.username for user in demo_accounts(content)}
         shown = [account for account in content.accounts if account.username in existing]
         if shown:
