@@ -138,3 +138,41 @@ def test_each_story_has_the_comment_form_crispy_renders_with_its_own_address(cli
         html = client.get(story.get_absolute_url()).content.decode()
         assert render_crispy_form(CommentForm(story=story)) in html
         assert html.count(f'action="/comments/{story.pk}/"') == 1
+
+
+def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, settings):
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    from comments.models import Comment
+    from tests.comments.factories import make_comment
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # only the teasers are remembered
+    writer = make_byline(name="Ann Writer")
+    story = make_story(bylines=[writer], headline="First words")
+    section_page = story.section.get_absolute_url()
+
+    def teasers() -> str:
+        return "".join(
+            lxml.html.tostring(t, encoding="unicode")
+            for t in css(lxml.html.fromstring(client.get(section_page).content), "article")
+        )
+
+    first = teasers()
+    assert "First words" in first and "Ann Writer" in first
+    assert any(key.startswith(":1:newsroom:teaser:") for key in cache._cache)  # locmem
+    listed = Story.objects.listed().for_teasers().get(pk=story.pk)
+    assert render_to_string("articles/_story_teaser.html", {"story": listed}).strip() in (
+        client.get(section_page).content.decode()
+    )
+    writer.name = "Ann Renamed"
+    writer.save()
+    assert "Ann Renamed" in teasers()
+    story.headline = "Second words"
+    story.save()
+    assert "Second words" in teasers()
+    make_comment(story, status=Comment.Status.APPROVED)
+    assert "1 comment" in teasers()
+    story.section.name = "Renamed section"
+    story.section.save()
+    assert "Renamed section" in teasers()
