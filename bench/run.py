@@ -38,7 +38,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from throughput import PG, PYTHON, ROOT, ROTATE_LUA, free_port, prepare_database, wait_for
+from throughput import (
+    PYTHON,
+    ROOT,
+    ROTATE_LUA,
+    free_port,
+    prepare_database,
+    server_env,
+    wait_for,
+)
 
 WORKERS = 2
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -243,23 +251,7 @@ def main() -> None:
         sys.exit(f"Build the peer first: {PEER_SOURCE / 'setup.sh'}")
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-cpu-"))
-    env = {k: v for k, v in os.environ.items() if k != "NEWSROOM_TESTING"}
-    env.update(
-        DATABASE_URL=f"{PG}/newsroom_bench_{options.stories}",
-        DEBUG="false",
-        SECRET_KEY="benchmark-only-" + "s" * 50,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_ROOT=str(workdir / "static"),
-        MEDIA_ROOT=str(Path(tempfile.gettempdir()) / f"newsroom-bench-media-{options.stories}"),
-        NEWSROOM_BENCHMARK_BASELINE="true",
-        NEWSROOM_PAGE_CACHE_SECONDS="0",
-        CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-    )
+    env = server_env(options.stories, workdir, NEWSROOM_PAGE_CACHE_SECONDS="0", CONN_MAX_AGE="600")
     env.pop("REDIS_URL", None)
     prepare_database(options.stories, env)
     collect = [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"]

@@ -87,6 +87,29 @@ def prepare_database(stories: int, env: dict) -> None:
     sh(PYTHON, "bench/seed.py", "--stories", str(stories), cwd=ROOT, env=env)
 
 
+def server_env(stories: int, workdir: Path, **extra: str) -> dict:
+    """The environment the benchmarked site runs in: production settings, the bench
+    database of `stories` stories, and nothing of the test settings."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSROOM_TESTING"}
+    env.update(
+        DATABASE_URL=f"{PG}/newsroom_bench_{stories}",
+        DEBUG="false",
+        SECRET_KEY="benchmark-only-" + "s" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_ROOT=str(workdir / "static"),
+        # Kept between runs, like the database the images belong to.
+        MEDIA_ROOT=str(Path(tempfile.gettempdir()) / f"newsroom-bench-media-{stories}"),
+        NEWSROOM_BENCHMARK_BASELINE="true",
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
 # Servers -----------------------------------------------------------------------------------
 
 
@@ -309,22 +332,7 @@ def main() -> None:
             sys.exit(f"{tool} is needed: apt-get install wrk nginx-light varnish varnish-modules")
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    env = {k: v for k, v in os.environ.items() if k != "NEWSROOM_TESTING"}
-    env.update(
-        DATABASE_URL=f"{PG}/newsroom_bench_{options.stories}",
-        DEBUG="false",
-        SECRET_KEY="benchmark-only-" + "s" * 50,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_ROOT=str(workdir / "static"),
-        # Kept between runs, like the database the images belong to.
-        MEDIA_ROOT=str(Path(tempfile.gettempdir()) / f"newsroom-bench-media-{options.stories}"),
-        NEWSROOM_BENCHMARK_BASELINE="true",
-        LOG_LEVEL="WARNING",
-    )
+    env = server_env(options.stories, workdir)
     prepare_database(options.stories, env)
     sh(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", cwd=ROOT, env=env)
     measured = django_measurements(env, workdir)
