@@ -49,3 +49,21 @@ class SMTPServer:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+
+# Run in `manage.py shell -c`: a published story and {count} confirmed readers of the
+# daily digest (replace "{count}"); the send tests add their edition after it.
+READERS_OF_A_STORY = """
+from django.utils import timezone
+from articles.models import Section, Story
+from newsletters.models import Edition, EditionStory, Newsletter, Subscriber
+section = Section.objects.create(name="News", slug="news")
+story = Story.objects.create(headline="Flood gates open", slug="flood-gates-open",
+    section=section, status="published", published_at=timezone.now(), body="<p>Water.</p>")
+daily = Newsletter.objects.get(kind="daily")
+now = timezone.now()
+Subscriber.objects.bulk_create(
+    Subscriber(email=f"reader{n}@example.org", confirmed_at=now) for n in range({count})
+)
+daily.subscribers.add(*Subscriber.objects.all())
+"""

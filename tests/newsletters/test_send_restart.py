@@ -14,28 +14,19 @@ import sqlite3
 import time
 from collections import Counter
 
-from tests.newsletters.servers import manage
+from tests.newsletters.servers import READERS_OF_A_STORY, manage
 
 READERS = 2000
 
-SETUP = """
-from django.utils import timezone
-from articles.models import Section, Story
-from newsletters.models import Edition, EditionStory, Newsletter, Subscriber
-section = Section.objects.create(name="News", slug="news")
-story = Story.objects.create(headline="Flood gates open", slug="flood-gates-open",
-    section=section, status="published", published_at=timezone.now(), body="<p>Water.</p>")
-daily = Newsletter.objects.get(kind="daily")
-now = timezone.now()
-Subscriber.objects.bulk_create(
-    Subscriber(email=f"reader{n}@example.org", confirmed_at=now) for n in range({count})
-)
-daily.subscribers.add(*Subscriber.objects.all())
+SETUP = (
+    READERS_OF_A_STORY
+    + """
 edition = Edition.objects.create(newsletter=daily, subject="Tonight", status="sending",
     site_url="http://news.example.org")
 EditionStory.objects.create(edition=edition, story=story)
 print(edition.pk)
 """
+)
 
 
 def test_every_reader_gets_exactly_one_copy_when_the_worker_is_killed_mid_send(tmp_path, mailbox):

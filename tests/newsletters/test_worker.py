@@ -21,25 +21,15 @@ from collections import Counter
 import pytest
 
 from tests.faults.services import Redis
-from tests.newsletters.servers import ROOT, manage
+from tests.newsletters.servers import READERS_OF_A_STORY, ROOT, manage
 
 READERS = 600
 
-QUEUE = """
+QUEUE = (
+    READERS_OF_A_STORY
+    + """
 from django.db import transaction
-from django.utils import timezone
-from articles.models import Section, Story
-from newsletters.models import Edition, EditionStory, Newsletter, Subscriber
 from newsletters.sending import _mark_sending
-section = Section.objects.create(name="News", slug="news")
-story = Story.objects.create(headline="Flood gates open", slug="flood-gates-open",
-    section=section, status="published", published_at=timezone.now(), body="<p>Water.</p>")
-daily = Newsletter.objects.get(kind="daily")
-now = timezone.now()
-Subscriber.objects.bulk_create(
-    Subscriber(email=f"reader{n}@example.org", confirmed_at=now) for n in range(READERS)
-)
-daily.subscribers.add(*Subscriber.objects.all())
 edition = Edition.objects.create(newsletter=daily, subject="Tonight",
     site_url="http://news.example.org")
 EditionStory.objects.create(edition=edition, story=story)
@@ -47,6 +37,7 @@ with transaction.atomic():
     _mark_sending(edition)  # what Send now does after its checks: queue send_edition
 print(edition.pk)
 """
+)
 
 
 def worker(env: dict, name: str, logs) -> subprocess.Popen:
@@ -100,7 +91,7 @@ def test_a_worker_killed_mid_send_leaves_its_batch_to_the_next_worker(
     assert migrate.wait(timeout=120) == 0, migrate.stderr.read()
     first = worker(env, "first", tmp_path)
     try:
-        queue = manage(env, "shell", "-c", QUEUE.replace("READERS", str(READERS)))
+        queue = manage(env, "shell", "-c", QUEUE.replace("{count}", str(READERS)))
         out, err = queue.communicate(timeout=120)
         assert queue.returncode == 0, err
         wait_until(lambda: len(mailbox.recipients) >= 150, 60, "the first worker sent nothing")
