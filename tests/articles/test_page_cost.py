@@ -160,7 +160,7 @@ def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, 
 
     first = teasers()
     assert "First words" in first and "Ann Writer" in first
-    assert any(key.startswith(":1:newsroom:teaser:") for key in cache._cache)  # locmem
+    assert any("newsroom:fragment:articles/_story_teaser.html:" in key for key in cache._cache)
     listed = Story.objects.listed().for_teasers().get(pk=story.pk)
     assert render_to_string("articles/_story_teaser.html", {"story": listed}).strip() in (
         client.get(section_page).content.decode()
@@ -176,3 +176,28 @@ def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, 
     story.section.name = "Renamed section"
     story.section.save()
     assert "Renamed section" in teasers()
+
+
+def test_home_page_blocks_are_remembered_and_follow_their_headlines(client, settings):
+    from django.core.cache import cache
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    section = make_section(name="Harbour")
+    stories = [make_story(section=section, headline=f"Harbour story {n}") for n in range(6)]
+    home = client.get("/").content.decode()
+    assert "Harbour story 5" in home and 'id="block-' + section.slug + '"' in home
+    assert any("newsroom:fragment:articles/_section_block.html:" in key for key in cache._cache)
+    assert client.get("/").content.decode() == home  # the same page from the fragments
+
+    def block() -> str:
+        doc = lxml.html.fromstring(client.get("/").content)
+        (found,) = css(doc, f'section[aria-labelledby="block-{section.slug}"]')
+        return lxml.html.tostring(found, encoding="unicode")
+
+    assert "Harbour story 2" in block()
+    stories[2].headline = "Harbour story renamed"
+    stories[2].save()
+    assert "Harbour story renamed" in block()
+    section.name = "Waterfront"
+    section.save()
+    assert ">Waterfront</a></h2>" in block()
