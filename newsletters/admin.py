@@ -88,6 +88,25 @@ class EditionAdmin(admin.ModelAdmin):
         "unsubscribed_count",
     ]  # fmt: skip
     list_filter = ["status", "newsletter"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # An edition that went out is the record of what readers got (and its links'
+        # unsubscribes): it stays. A draft or a scheduled one may go.
+        if obj is not None and obj.status not in (Edition.Status.DRAFT, Edition.Status.SCHEDULED):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        deletable = [Edition.Status.DRAFT, Edition.Status.SCHEDULED]
+        kept = queryset.exclude(status__in=deletable).count()
+        if kept:
+            self.message_user(
+                request,
+                f"{kept} edition(s) already sent or being sent were kept: what went out stays.",
+                messages.WARNING,
+            )
+        super().delete_queryset(request, queryset.filter(status__in=deletable))
+
     search_fields = ["subject"]
     date_hierarchy = "created_at"
     list_select_related = ["newsletter"]
@@ -257,6 +276,13 @@ class SubscriberAdmin(admin.ModelAdmin):
     def get_search_fields(self, request):
         return ["=email"] if self.sees_addresses(request) else []
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin accepts filters on any of a model's own fields from the address bar:
+        # ?email__startswith=a would spell out every address, one letter at a time.
+        if lookup.split("__")[0] == "email" and not (request and self.sees_addresses(request)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_fields(self, request, obj=None):
         base = ["newsletters", "confirmed_at", "suppressed_at", "suppression", "created_at"]
         return (["email"] if self.sees_addresses(request) else []) + base
@@ -313,6 +339,23 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "edition"]
     list_select_related = ["edition", "subscriber"]
     readonly_fields = ["edition", "subscriber", "status", "sent_at", "error", "unsubscribed_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A mail server's refusal usually quotes the address: for those who may see it.
+        if request.user.has_perm(EMAIL_PERMISSION):
+            return self.readonly_fields
+        return [field for field in self.readonly_fields if field != "error"]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        parts = lookup.split("__")
+        if ("email" in parts or parts[0] == "error") and not (
+            request and request.user.has_perm(EMAIL_PERMISSION)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -21,7 +21,8 @@ class NewsletterChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not text.isdigit() or int(text) > _MAX_ID:
+            # isdigit() admits "²" and other digits int() refuses; ids are ASCII.
+            if not (text.isascii() and text.isdigit() and len(text) <= 19) or int(text) > _MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice",
                     params={"value": text[:20]},

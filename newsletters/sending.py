@@ -223,7 +223,8 @@ def build_message(
     html, text = rendered.personalise(unsubscribe_url=unsubscribe_url, manage_url=manage_url)
     domain = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     message = EmailMultiAlternatives(
-        subject=rendered.subject,
+        # A line break in a header would refuse every message (BadHeaderError).
+        subject=" ".join(rendered.subject.split()),
         body=text,
         from_email=sender_address(),
         to=[subscriber.email],
@@ -231,7 +232,8 @@ def build_message(
             # RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button that POSTs.
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"{edition.newsletter.name} <{edition.newsletter.slug}.{domain}>",
+            "List-Id": f"{' '.join(edition.newsletter.name.split())} "
+            f"<{edition.newsletter.slug}.{domain}>",
             # The same for every attempt, so a receiving system can tell a repeat.
             "Message-ID": f"<edition-{edition.pk}.delivery-{delivery.pk}@{domain}>",
         },

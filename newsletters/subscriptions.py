@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -84,21 +84,32 @@ def sender_address() -> str:
 
 
 @transaction.atomic
-def confirm(signup: SignupRequest) -> Subscriber:
-    """Follow a confirmation link: the address is now a subscriber to what it chose."""
+def confirm(signup: SignupRequest) -> Subscriber | None:
+    """Follow a confirmation link: the address is now a subscriber to what it chose.
+
+    A link works once. Used again (a second tab, a forwarded e-mail), it changes
+    nothing: not the newsletters the reader has dropped since, nor a suppression after a
+    complaint; it returns the subscriber, or None if the reader has deleted their address.
+    """
+    signup = SignupRequest.objects.select_for_update().get(pk=signup.pk)
     subscriber = Subscriber.objects.for_email(signup.email).select_for_update().first()
+    if signup.confirmed_at is not None:
+        return subscriber
     now = timezone.now()
     if subscriber is None:
-        subscriber = Subscriber.objects.create(email=signup.email, confirmed_at=now)
+        try:
+            with transaction.atomic():
+                subscriber = Subscriber.objects.create(email=signup.email, confirmed_at=now)
+        except IntegrityError:  # confirmed at the same moment by another request
+            subscriber = Subscriber.objects.for_email(signup.email).select_for_update().get()
     else:
         # A reader who signs up again after a bounce asks to receive mail again.
         subscriber.confirmed_at = subscriber.confirmed_at or now
         subscriber.suppressed_at, subscriber.suppression = None, ""
         subscriber.save(update_fields=["confirmed_at", "suppressed_at", "suppression"])
     subscriber.newsletters.add(*signup.newsletters.filter(is_active=True))
-    if signup.confirmed_at is None:
-        signup.confirmed_at = now
-        signup.save(update_fields=["confirmed_at"])
+    signup.confirmed_at = now
+    signup.save(update_fields=["confirmed_at"])
     return subscriber
 
 

@@ -97,6 +97,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         context["page_title"] = "Confirm your subscription"
         return _page(request, "newsletters/confirm.html", context)
     subscriber = subscriptions.confirm(signup)
+    if subscriber is None:  # confirmed once, and the address deleted since
+        return _page(
+            request, "newsletters/link_invalid.html", {"page_title": "Link not valid"}, status=404
+        )
     return redirect(subscriptions.manage_url(subscriber, "") + "?confirmed=1")
 
 
