@@ -3,7 +3,9 @@
 django-anymail's URLconf has inbound and tracking webhooks for every service it knows;
 those of a service that is not configured answer 500 (AnymailConfigurationError). Only
 the tracking webhook of the service in NEWSROOM_NEWSLETTER_EMAIL_BACKEND is mounted,
-at /newsletters/anymail/<service>/tracking/; with none configured, nothing is.
+at /newsletters/anymail/<service>/tracking/; with none configured, nothing is. Nor is
+it without ANYMAIL_WEBHOOK_SECRET (HTTP basic auth on the webhook): otherwise anyone could
+report any address as bounced and stop its mail.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ def configured_service() -> str:
 
 def tracking_urlpatterns() -> list:
     service = configured_service()
-    if not service:
+    if not service or not settings.ANYMAIL.get("WEBHOOK_SECRET"):
         return []
     from anymail.urls import urlpatterns
 

@@ -240,6 +240,10 @@ def test_only_the_configured_services_tracking_webhook_is_mounted(settings):
     settings.NEWSROOM_NEWSLETTER_EMAIL_BACKEND = ""
     assert tracking_urlpatterns() == []
     settings.NEWSROOM_NEWSLETTER_EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {}
+    # Without a secret anyone could report any address bounced: nothing is mounted.
+    assert tracking_urlpatterns() == []
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "user:password"}
     assert [str(p.pattern) for p in tracking_urlpatterns()] == ["postmark/tracking/"]
 
 
