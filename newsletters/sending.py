@@ -144,9 +144,17 @@ def start_due_editions() -> int:
     for pk in Edition.objects.due().values_list("pk", flat=True):
         with transaction.atomic():
             edition = Edition.objects.select_for_update().filter(pk=pk).due().first()
-            if edition is not None:
-                _mark_sending(edition)
-                started += 1
+            if edition is None:
+                continue
+            if not edition.ordered_stories():
+                # Every story in it was unpublished since it was scheduled: readers would
+                # get a subject and an intro about stories that are gone. Back to the desk.
+                edition.status = Edition.Status.DRAFT
+                edition.save(update_fields=["status", "updated_at"])
+                logger.warning("Edition %s had no public story left at its time: a draft again", pk)
+                continue
+            _mark_sending(edition)
+            started += 1
     if not started:
         remember_next_due()
     return started
@@ -202,6 +210,16 @@ def send_batch(edition_id: int, first_pk: int, last_pk: int) -> int:
         .select_related("subscriber")
         .order_by("pk")
     )
+    pending = list(pending)
+    # A reader who unsubscribed (or bounced) since the send began is no recipient now.
+    still = set(
+        Subscriber.objects.receiving(edition.newsletter)
+        .filter(pk__in=[delivery.subscriber_id for delivery in pending])
+        .values_list("pk", flat=True)
+    )
+    gone = [delivery.pk for delivery in pending if delivery.subscriber_id not in still]
+    Delivery.objects.filter(pk__in=gone, status=Delivery.Status.PENDING).delete()
+    pending = [delivery for delivery in pending if delivery.subscriber_id in still]
     backend = newsletter_connection()
     sent = 0
     try:

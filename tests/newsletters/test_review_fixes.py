@@ -110,3 +110,44 @@ def test_an_edition_that_went_out_cannot_be_deleted(desk_editor):
     only_the_draft = {**both, "_selected_action": [draft.pk]}
     assert editor.post(changelist, only_the_draft).status_code == 302
     assert list(Edition.objects.all()) == [sent]
+
+
+def test_a_scheduled_edition_whose_stories_were_all_pulled_goes_back_to_the_desk(
+    desk_editor, committed
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from newsletters.tasks import send_due_editions
+
+    daily = general("daily")
+    make_subscriber(daily)
+    with freeze_time("2026-05-04 06:00"):
+        edition = make_edition(daily)
+        with committed():
+            edition.schedule(by=desk_editor, at=timezone.now() + timedelta(minutes=5))
+        story = edition.stories.get()
+        story.status = "draft"
+        story.save()
+    with freeze_time("2026-05-04 06:06"), committed():
+        assert send_due_editions() == 0
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    assert not mail.outbox
+
+
+def test_a_reader_who_unsubscribes_during_a_send_is_not_sent_to(committed):
+    from newsletters.sending import prepare_deliveries, send_batch
+
+    daily = general("daily")
+    staying, leaving = make_subscriber(daily), make_subscriber(daily)
+    edition = make_edition(daily, status=Edition.Status.SENDING, site_url="http://testserver")
+    prepare_deliveries(edition)
+    leaving.newsletters.remove(daily)  # after the deliveries were laid out
+    pks = sorted(edition.deliveries.values_list("pk", flat=True))
+    assert send_batch(edition.pk, pks[0], pks[-1]) == 1
+    assert [message.to for message in mail.outbox] == [[staying.email]]
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT
