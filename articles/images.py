@@ -142,53 +142,46 @@ def rendition_url(rendition) -> str:
     the spec's processors for it, which costs more than the rest of a teaser), and a
     new upload gets a new name: so the URL is worked out once per process.
     """
-    key = (*_rendition_key(rendition), "url")
-    url = _RENDITION_URLS.get(key)
-    if url is not None:
-        return url
     try:
-        url = rendition.url
+        return _remembered(rendition, "url")
     except (OSError, ValueError, SyntaxError) as error:
         logger.warning("Image rendition %s failed: %s", rendition.name, error)
         return ""
-    _remember(key, url)
-    return url
 
 
 def rendition_size(rendition) -> int:
     """A rendition's size in bytes (a feed's enclosure length), 0 if it has no file;
     like its URL, read once per process and not on every feed."""
-    key = (*_rendition_key(rendition), "size")
-    size = _RENDITION_URLS.get(key)
-    if size is None:
-        try:
-            size = rendition.size
-        except (OSError, ValueError):  # a missing original: the feed still works
-            return 0
-        _remember(key, size)
-    return size
+    try:
+        return _remembered(rendition, "size")
+    except (OSError, ValueError):  # a missing original: the feed still works
+        return 0
 
 
-def _rendition_key(rendition) -> tuple:
-    """(its spec, its original's file name): all a rendition's name depends on."""
+# (the spec's class, the original's file name, "url" or "size") → the value
+_RENDITIONS: dict[tuple, str | int] = {}
+RENDITIONS_KEPT = 100_000  # about 20 MB per process at most
+
+
+def _remembered(rendition, attribute: str):
+    """`rendition.<attribute>`, read once per spec and original file (all a rendition's
+    name depends on); what could not be read is not remembered."""
     generator = getattr(rendition, "generator", None)
-    return (type(generator), getattr(getattr(generator, "source", None), "name", None))
-
-
-def _remember(key: tuple, value) -> None:
-    if key[1]:  # not for a rendition without an original file
-        if len(_RENDITION_URLS) >= RENDITION_URLS_KEPT:
-            _RENDITION_URLS.clear()
-        _RENDITION_URLS[key] = value
+    source = getattr(getattr(generator, "source", None), "name", None)
+    key = (type(generator), source, attribute)
+    if key in _RENDITIONS:
+        return _RENDITIONS[key]
+    value = getattr(rendition, attribute)
+    if source:  # not for a rendition without an original file
+        if len(_RENDITIONS) >= RENDITIONS_KEPT:
+            _RENDITIONS.clear()
+        _RENDITIONS[key] = value
+    return value
 
 
 def forget_renditions() -> None:
     """Forget the URLs and sizes worked out so far (for tests, whose files come and go)."""
-    _RENDITION_URLS.clear()
-
-
-RENDITION_URLS_KEPT = 100_000  # about 20 MB per process at most
-_RENDITION_URLS: dict[tuple, str | int] = {}
+    _RENDITIONS.clear()
 
 
 def track_image_sources_cheaply() -> None:

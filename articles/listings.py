@@ -13,9 +13,12 @@ from django.db.models.signals import m2m_changed, post_save
 from .models import Section, Story, refresh_listings
 
 
-def story_saved(sender, instance: Story, raw: bool = False, **kwargs) -> None:
-    if not raw:  # a fixture being loaded: its own rows follow (and a restore refreshes)
-        refresh_listings([instance.pk])
+def story_saved(sender, instance: Story, raw=False, update_fields=None, **kwargs) -> None:
+    if raw:  # a fixture being loaded: its own rows follow (and a restore refreshes)
+        return
+    if update_fields is not None and not {"section", "section_id"} & set(update_fields):
+        return  # a workflow step or an autosave: the home section is as it was
+    refresh_listings([instance.pk])
 
 
 def secondary_sections_changed(sender, instance, action: str, pk_set=None, **kwargs) -> None:

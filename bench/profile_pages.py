@@ -45,7 +45,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Byline, Section, Story  # noqa: E402
 
-TICKS = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, str(ROOT / "bench"))
+from run import cpu_ms  # noqa: E402
 
 
 def backend_cpu_ms() -> float:
@@ -54,12 +55,7 @@ def backend_cpu_ms() -> float:
         return 0.0
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) * 1000 / TICKS
+        return cpu_ms(cursor.fetchone()[0])
 
 
 def pages() -> dict[str, list[str]]:

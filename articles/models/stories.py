@@ -189,8 +189,11 @@ def refresh_listings(story_ids) -> None:
         present = set(
             SectionListing.objects.filter(story_id__in=batch).values_list("story_id", "section_id")
         )
+        stale = Q()
         for story_id, section_id in present - wanted:
-            SectionListing.objects.filter(story_id=story_id, section_id=section_id).delete()
+            stale |= Q(story_id=story_id, section_id=section_id)
+        if stale:
+            SectionListing.objects.filter(stale).delete()
         SectionListing.objects.bulk_create(
             [
                 SectionListing(story_id=story, section_id=section)
@@ -523,7 +526,7 @@ class Story(AddressHistory, Workflow, LeadImage):
             return self.dek
         # A list's rows carry only the start of the text (StoryQuerySet.without_body).
         text = getattr(self, "teaser_start", None)
-        if text is None or "body_text" not in self.get_deferred_fields():
+        if text is None or "body_text" in self.__dict__:  # loaded after all
             text = self.body_text
         elif len(text) >= TEASER_START_CHARACTERS:
             text = text.rsplit(None, 1)[0] + "…"  # the last word may have been cut

@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 TEASER_TEMPLATE = "articles/_story_teaser.html"
-TEASER_SECONDS = 24 * 3600
+FRAGMENT_SECONDS = 24 * 3600
 
 
 def teaser_shows(story, level) -> tuple:
@@ -48,7 +48,7 @@ def rendered_once(shown: tuple, template_name: str, context: dict) -> SafeString
     html = cache.get(key)
     if html is None:
         html = render_to_string(template_name, context)
-        cache.set(key, html, TEASER_SECONDS)
+        cache.set(key, html, FRAGMENT_SECONDS)
     return mark_safe(html)  # noqa: S308 -- rendered by our template, escaped there
 
 

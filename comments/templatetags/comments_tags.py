@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from crispy_forms.utils import render_crispy_form
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.translation import get_language
 
 from articles.caching.middleware import expire_page_at
+from newsroom.forms import render_once
 
 from ..selectors import comments_context
 
@@ -41,21 +39,25 @@ def story_comments(context, story):
     }
 
 
-# The empty comment form is the same on every story but for its address, and crispy
-# forms takes milliseconds to render it: a sixth of a story page. It is rendered once
-# per language, site prefix and length limit, and given each story's address after that.
-_BLANK_FORMS: dict[tuple, tuple[str, str]] = {}
+# The empty comment form is the same on every story but for its address: rendered once
+# (newsroom.forms.render_once) with a stand-in address, given each story's after that.
+_ACTION_STAND_IN = "comment-form-action"
 
 
 def blank_form_html(form) -> SafeString:
     """The HTML of an unbound, top-level comment form, as `{% crispy form %}` makes it."""
-    key = (get_language(), get_script_prefix(), settings.NEWSROOM_COMMENT_MAX_LENGTH)
     action = form.helper.form_action
-    if key not in _BLANK_FORMS:
-        _BLANK_FORMS[key] = (render_crispy_form(form), action)
-    html, rendered_action = _BLANK_FORMS[key]
+
+    def with_stand_in():
+        form.helper.form_action = _ACTION_STAND_IN
+        return form
+
+    try:
+        html = render_once(("comment form", settings.NEWSROOM_COMMENT_MAX_LENGTH), with_stand_in)
+    finally:
+        form.helper.form_action = action
     # The address is ours (a URL of digits and slashes): nothing here needs escaping.
-    return mark_safe(html.replace(f'action="{rendered_action}"', f'action="{action}"', 1))  # noqa: S308
+    return mark_safe(html.replace(f'action="{_ACTION_STAND_IN}"', f'action="{action}"', 1))  # noqa: S308
 
 
 # Long links are shortened in the text readers see; the link itself stays whole.
