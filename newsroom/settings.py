@@ -281,9 +281,10 @@ TAGGIT_CASE_INSENSITIVE = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Renditions are made when an image is saved (and by `manage.py generateimages` for
-# rows written in bulk), so pages never check for or make files while readers wait.
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# Renditions are made by a task queued when an image is saved (background/renditions.py;
+# `manage.py generateimages` for rows written in bulk), so pages never check for or make
+# files while readers wait, and the request that saves an image does not make them either.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "background.renditions.MadeByTheQueue"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 # Security headers. HTTPS settings are on unless DEBUG is, and can be switched off

@@ -172,26 +172,16 @@ class MediaLibrary:
         return candidate
 
 
-def lead_image_renditions() -> list[str]:
-    """Names of the Story attributes that are renditions (ImageSpecFields) of the lead image."""
-    from imagekit.models.fields.utils import ImageSpecFileDescriptor
-
-    from articles.models import Story
-
-    return [
-        name
-        for name, value in vars(Story).items()
-        if isinstance(value, ImageSpecFileDescriptor) and value.source_field_name == "lead_image"
-    ]
-
-
 def make_renditions(story) -> int:
-    """Make every rendition of a story's lead image now, as saving the story would.
+    """Make every rendition of a story's lead image now (the import is a task already).
 
-    Renditions are made when a story is saved (IMAGEKIT's Optimistic strategy), and
-    stories written by bulk insert are never "saved"; see newsroom/settings.py.
+    Stories written by bulk insert are never "saved", so no rendition task is queued
+    for them (background/renditions.py).
     """
-    names = lead_image_renditions()
+    from articles.models import Story
+    from background.renditions import rendition_fields
+
+    names = rendition_fields(Story, "lead_image")
     for name in names:
         getattr(story, name).generate()
     return len(names)

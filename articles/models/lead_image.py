@@ -1,7 +1,7 @@
 """A story's lead image: the file, its words (alt text, caption, credit) and renditions.
 
-Renditions are made when the image is saved (imagekit's Optimistic strategy), in the
-sizes set once in `articles.images`; pages read their URLs and never open a file.
+Renditions are made by a task queued when the image is saved (background/renditions.py),
+in the sizes set once in `articles.images`; pages read their URLs and never open a file.
 """
 
 from __future__ import annotations
