@@ -35,9 +35,15 @@ def run_import_task(run_id: int) -> None:
     from .models import ImportRun
 
     run = ImportRun.objects.get(pk=run_id)
-    if run.is_finished:
+    if run.status == ImportRun.Status.DONE:  # delivered again after it finished
         return
-    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING)
+    if run.status == ImportRun.Status.FAILED and not Path(run.export_path).exists():
+        return  # a refused file (its error is on the page): nothing is left to import
+    # Queued, interrupted (a killed worker) or failed on the way (run again from the
+    # desk's failed tasks): the import is written to be run again, so it starts over.
+    ImportRun.objects.filter(pk=run_id).update(
+        status=ImportRun.Status.RUNNING, error="", finished_at=None
+    )
     options = dict(run.options)
     use_uploads = options.pop("use_uploads", False)
     user = get_user_model().objects.filter(pk=run.created_by_id).first()

@@ -127,3 +127,32 @@ def test_a_queued_import_page_updates_itself(importer_client):
     assert "import_progress.js" in html and 'id="import-progress"' in html
     assert "This page updates itself" in html
     assert "no-cache" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
+
+
+def test_an_import_that_broke_on_the_way_is_finished_by_run_again(importer_client, monkeypatch):
+    """A crash inside the import (not a refused file) is reported on the page and on the
+    desk's failed tasks; "Run again" there imports the export after all."""
+    from background.models import FailedTask
+    from wordpress import tasks
+    from wordpress.models import ImportRun
+
+    real_import = tasks.run_import
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(tasks, "run_import", broken)
+    importer_client.post(IMPORT_URL, {"export": upload(export(item(1), item(2)))})
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and "the disk went away" in run.error
+    assert not Story.objects.exists()
+    failed = FailedTask.objects.get(task_name="wordpress.run_import")
+
+    monkeypatch.setattr(tasks, "run_import", real_import)
+    failed.run_again()
+    run.refresh_from_db()
+    assert run.status == "done" and run.error == "" and run.done == 2
+    assert Story.objects.count() == 2
+    # Delivered once more (a worker restarted after the end), it does nothing.
+    tasks.run_import_task(run.pk)
+    assert Story.objects.count() == 2
