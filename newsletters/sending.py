@@ -43,12 +43,27 @@ logger = logging.getLogger(__name__)
 SEND_PERMISSION = "newsletters.send_edition"
 NEXT_DUE_KEY = "newsletters:next-due"
 # Errors that mean "the server, not this recipient": the batch is retried later.
+class TemporarilyRefused(Exception):
+    """The mail server answered "not now" (a 4xx reply: greylisting, a full mailbox, a
+    sending quota): the delivery stays pending and the batch is tried again later."""
+
+
 RETRYABLE = (
     smtplib.SMTPServerDisconnected,
     smtplib.SMTPConnectError,
     ConnectionError,
     TimeoutError,
+    TemporarilyRefused,
 )
+
+
+def is_temporary(error: Exception) -> bool:
+    """A 4xx SMTP reply (RFC 5321 §4.2.1: "transient negative completion"), for the
+    message or for all of its recipients."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    return isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500
 
 
 class SendPermissionError(PermissionDenied):
@@ -269,6 +284,10 @@ def _claim(delivery: Delivery) -> None:
         raise AlreadySent(delivery.pk)
 
 
+def _unclaim(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, sent_at=None)
+
+
 def _fail(delivery: Delivery, error: Exception) -> None:
     logger.warning("Newsletter delivery %s failed: %s", delivery.pk, error)
     Delivery.objects.filter(pk=delivery.pk).update(
@@ -281,7 +300,13 @@ def deliver(backend, edition, rendered, delivery: Delivery, base: str) -> int:
     message = build_message(edition, rendered, delivery, base)
     if marks_at_end_of_data(backend):
         backend.open()
-        backend.connection.before_end_of_data = lambda: _claim(delivery)
+        claimed = []
+
+        def claim() -> None:
+            _claim(delivery)
+            claimed.append(True)
+
+        backend.connection.before_end_of_data = claim
         try:
             backend.send_messages([message])
         except AlreadySent:
@@ -291,6 +316,13 @@ def deliver(backend, edition, rendered, delivery: Delivery, base: str) -> int:
             backend.abandon()
             raise
         except smtplib.SMTPException as error:
+            if is_temporary(error):
+                backend.abandon()
+                # Refused at the end of the data (or before, when nothing was claimed):
+                # the server has not taken it, so it is still to send.
+                if claimed:
+                    _unclaim(delivery)
+                raise TemporarilyRefused(str(error)) from error
             _fail(delivery, error)
             return 0
         finally:
@@ -304,9 +336,12 @@ def deliver(backend, edition, rendered, delivery: Delivery, base: str) -> int:
     try:
         backend.send_messages([message])
     except RETRYABLE:
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, sent_at=None)
+        _unclaim(delivery)
         raise
     except Exception as error:  # the service refused this recipient: record it, go on
+        if is_temporary(error):
+            _unclaim(delivery)
+            raise TemporarilyRefused(str(error)) from error
         _fail(delivery, error)
         return 0
     return 1

@@ -255,3 +255,69 @@ def test_an_edition_without_a_public_story_is_not_sent(daily, readers, desk_edit
     with pytest.raises(sending.EditionStateError):
         edition.schedule(by=desk_editor, at=timezone.now() + timedelta(hours=1))
     assert Edition.objects.get(pk=edition.pk).status == "draft" and not mail.outbox
+
+
+def test_a_not_now_reply_keeps_the_delivery_for_a_retry(
+    daily, readers, desk_editor, committed, monkeypatch
+):
+    """A 4xx reply (a full mailbox, greylisting, a quota) is not a failure: the batch is
+    tried again and every reader gets the edition; a 5xx refusal fails that one reader."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real_send = EmailBackend.send_messages
+    later, never = readers[0].email, readers[1].email
+    refusals = {later: 2}
+
+    def picky(self, messages):
+        (address,) = messages[0].to
+        if address == never:
+            raise smtplib.SMTPRecipientsRefused({address: (550, b"no such user")})
+        if refusals.get(address, 0) > 0:
+            refusals[address] -= 1
+            raise smtplib.SMTPRecipientsRefused({address: (452, b"mailbox full, try later")})
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", picky)
+    edition = make_edition(daily)
+    with committed():
+        edition.send_now(by=desk_editor)
+    statuses = dict(
+        Delivery.objects.filter(edition=edition).values_list("subscriber__email", "status")
+    )
+    assert statuses.pop(never) == "failed"
+    assert set(statuses.values()) == {"sent"}
+    received = sorted(address for message in mail.outbox for address in message.to)
+    assert received == sorted(statuses) and len(received) == len(set(received))
+
+
+def test_a_not_now_reply_at_the_end_of_the_data_is_sent_again_over_smtp(
+    daily, readers, desk_editor, committed, settings
+):
+    """Through a real SMTP server that answers 451 to the first message's data: that
+    reader's copy is sent again, once, and everyone has exactly one copy."""
+    from tests.newsletters.servers import SMTPServer
+
+    server = SMTPServer()
+    accept = server.mailbox.handle_DATA
+    refused = []
+
+    async def handle_data(smtp, session, envelope):
+        if not refused:
+            refused.append(envelope.rcpt_tos[0])
+            return "451 4.3.0 Try again later"
+        return await accept(smtp, session, envelope)
+
+    server.mailbox.handle_DATA = handle_data
+    with server as mailbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", mailbox.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        edition = make_edition(daily)
+        with committed():
+            edition.send_now(by=desk_editor)
+    assert refused
+    assert sorted(mailbox.recipients) == sorted(
+        Delivery.objects.filter(edition=edition).values_list("subscriber__email", flat=True)
+    )
+    assert len(set(mailbox.recipients)) == len(mailbox.recipients) == 5
+    assert not Delivery.objects.filter(edition=edition).exclude(status="sent").exists()
