@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 SEND_PERMISSION = "newsletters.send_edition"
 NEXT_DUE_KEY = "newsletters:next-due"
+
+
 # Errors that mean "the server, not this recipient": the batch is retried later.
 class TemporarilyRefused(Exception):
     """The mail server answered "not now" (a 4xx reply: greylisting, a full mailbox, a

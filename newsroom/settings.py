@@ -412,6 +412,10 @@ NEWSROOM_NEWSLETTER_CONFIRM_DAYS = env.int("NEWSROOM_NEWSLETTER_CONFIRM_DAYS", d
 # WordPress exports uploaded on the desk wait here for the worker that imports them: a
 # directory the worker can read (default: the system's temporary directory).
 NEWSROOM_IMPORTS_DIR = env.str("NEWSROOM_IMPORTS_DIR", default="")
+# The uploads folder sent as a zip with the desk's import form: at most this many files
+# and bytes once unpacked (larger archives: the import_wordpress command's --uploads).
+NEWSROOM_MAX_UPLOADS_ZIP_BYTES = env.int("NEWSROOM_MAX_UPLOADS_ZIP_BYTES", default=4 * 1024**3)
+NEWSROOM_MAX_UPLOADS_ZIP_FILES = env.int("NEWSROOM_MAX_UPLOADS_ZIP_FILES", default=100_000)
 
 # The task queue (Celery, newsroom/celery.py; docs/deployment.md) ------------------------
 # A broker from CELERY_BROKER_URL, or the Redis of REDIS_URL. Without one, tasks run

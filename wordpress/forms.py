@@ -11,6 +11,7 @@ from django.conf import settings
 
 from .importer import ImportOptions, run_import
 from .summary import ImportSummary
+from .uploads_zip import check_zip
 
 
 def server_uploads_dir() -> Path | None:
@@ -28,6 +29,15 @@ def imports_dir() -> Path:
     worker can read, on the same machine or shared), else the system's temporary one."""
     configured = getattr(settings, "NEWSROOM_IMPORTS_DIR", "")
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "newsroom-imports"
+
+
+def _keep(upload, folder: Path, suffix: str) -> str:
+    """Copy an uploaded file where the worker can read it; its path."""
+    handle, path = tempfile.mkstemp(suffix=suffix, dir=folder)
+    with os.fdopen(handle, "wb") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+    return path
 
 
 class WordPressImportForm(forms.Form):
@@ -55,6 +65,12 @@ class WordPressImportForm(forms.Form):
     use_uploads = forms.BooleanField(
         label="Read images from the server's copy of wp-content/uploads", required=False
     )
+    uploads_zip = forms.FileField(
+        label="The uploads folder, as a zip file",
+        required=False,
+        help_text="Optional: wp-content/uploads zipped, for the export's images. Only "
+        "JPEG, PNG, GIF and WebP files are kept; anything else is listed in the summary.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -64,6 +80,21 @@ class WordPressImportForm(forms.Form):
         else:
             self.fields["use_uploads"].help_text = str(uploads)
             self.fields["use_uploads"].initial = True
+
+    def clean_uploads_zip(self):
+        upload = self.cleaned_data.get("uploads_zip")
+        if upload:
+            check_zip(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("uploads_zip") and data.get("use_uploads"):
+            self.add_error(
+                "uploads_zip",
+                "Either read the server's copy of the uploads or send a zip, not both.",
+            )
+        return data
 
     def queue(self, *, user):
         """Keep the upload where the worker can read it, and queue the import.
@@ -80,10 +111,8 @@ class WordPressImportForm(forms.Form):
         upload = data["export"]
         folder = imports_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        handle, path = tempfile.mkstemp(suffix=".xml", dir=folder)
-        with os.fdopen(handle, "wb") as copy:
-            for chunk in upload.chunks():
-                copy.write(chunk)
+        path = _keep(upload, folder, ".xml")
+        uploads_zip = _keep(data["uploads_zip"], folder, ".zip") if data.get("uploads_zip") else ""
         run = ImportRun.objects.create(
             source_name=upload.name[:255],
             export_path=path,
@@ -94,6 +123,7 @@ class WordPressImportForm(forms.Form):
                 "import_pages": not data["skip_pages"],
                 "keep_pingbacks": data["keep_pingbacks"],
                 "use_uploads": bool(data.get("use_uploads")),
+                "uploads_zip": uploads_zip,
             },
         )
         transaction.on_commit(lambda: run_import_task.delay(run.pk))

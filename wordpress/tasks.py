@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+import zipfile
 from pathlib import Path
 
 from celery import shared_task
@@ -31,7 +32,8 @@ PROGRESS_SECONDS = 0.5
 def run_import_task(run_id: int) -> None:
     from django.contrib.auth import get_user_model
 
-    from .forms import server_uploads_dir
+    from . import uploads_zip as uploads_zip_module
+    from .forms import imports_dir, server_uploads_dir
     from .models import ImportRun
 
     run = ImportRun.objects.get(pk=run_id)
@@ -46,10 +48,25 @@ def run_import_task(run_id: int) -> None:
     )
     options = dict(run.options)
     use_uploads = options.pop("use_uploads", False)
+    uploads_zip = options.pop("uploads_zip", "")
+    uploads = server_uploads_dir() if use_uploads else None
+    unpacked, left_out = None, {}
+    if uploads_zip:
+        if not Path(uploads_zip).is_file():
+            _finish(run_id, status=ImportRun.Status.FAILED, error="The uploads zip is gone.")
+            return
+        unpacked = imports_dir() / f"uploads-{run_id}"
+        uploads_zip_module.remove(unpacked)  # a run interrupted half way
+        try:
+            uploads, left_out = uploads_zip_module.unpack(Path(uploads_zip), unpacked)
+        except (zipfile.BadZipFile, EOFError, ValueError) as error:
+            uploads_zip_module.remove(unpacked)
+            _finish(
+                run_id, status=ImportRun.Status.FAILED, error=f"The uploads zip is damaged: {error}"
+            )
+            return
     user = get_user_model().objects.filter(pk=run.created_by_id).first()
-    import_options = ImportOptions(
-        uploads=server_uploads_dir() if use_uploads else None, created_by=user, **options
-    )
+    import_options = ImportOptions(uploads=uploads, created_by=user, **options)
     last = [0.0]
 
     def progress(done: int, total: int, unit: str) -> None:
@@ -63,6 +80,8 @@ def run_import_task(run_id: int) -> None:
         summary = run_import(
             run.export_path, import_options, source_name=run.source_name, progress=progress
         )
+        # Left out of the zip: listed with the files the import refused.
+        summary.refused_files.update({f"(zip) {name}": why for name, why in left_out.items()})
     except (WXRError, ImportConfigError) as error:
         _finish(run_id, status=ImportRun.Status.FAILED, error=str(error))
         return
@@ -79,6 +98,8 @@ def run_import_task(run_id: int) -> None:
                 finished_at=timezone.now(),
             )
         raise
+    finally:
+        uploads_zip_module.remove(unpacked)
     html = render_to_string("admin/wordpress/_summary.html", {"summary": summary})
     _finish(run_id, status=ImportRun.Status.DONE, summary_html=html)
 
@@ -89,6 +110,6 @@ def _finish(run_id: int, **fields) -> None:
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run_id)
         ImportRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
-    path = Path(run.export_path)
-    if path.exists():
-        os.unlink(path)
+    for kept in (run.export_path, run.options.get("uploads_zip")):
+        if kept and Path(kept).exists():
+            os.unlink(kept)
