@@ -98,7 +98,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if pk > 2**63 - 1:  # would overflow the database driver
             raise Http404("No such import.")
-        return get_object_or_404(ImportRun, pk=pk)
+        return get_object_or_404(ImportRun, pk=pk).with_latest_progress()
 
     def import_run_view(self, request, pk: int):
         """An import's progress, updating itself while it runs; then its summary."""

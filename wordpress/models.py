@@ -8,6 +8,7 @@ story's; old story addresses go into `articles.StoryRedirect` like any other.
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -158,3 +159,20 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    # Progress also goes to the cache: a dry run imports inside a transaction that is
+    # rolled back, so its writes to this row are seen by no other connection.
+    def _progress_key(self) -> str:
+        return f"wordpress.import-progress.{self.pk}"
+
+    def record_progress(self, done: int, total: int, unit: str) -> None:
+        cache.set(self._progress_key(), (done, total, unit), 24 * 3600)
+        ImportRun.objects.filter(pk=self.pk).update(done=done, total=total, unit=unit)
+
+    def with_latest_progress(self) -> ImportRun:
+        """This run, with the newest progress its import has recorded."""
+        if not self.is_finished:
+            latest = cache.get(self._progress_key())
+            if latest and latest[0] >= self.done:
+                self.done, self.total, self.unit = latest
+        return self

@@ -73,8 +73,9 @@ def run_import_task(run_id: int) -> None:
         now = time.monotonic()
         if now - last[0] >= PROGRESS_SECONDS or done >= total:
             last[0] = now
-            # Its own small write, outside the import's transactions, so the page sees it.
-            ImportRun.objects.filter(pk=run_id).update(done=done, total=total, unit=unit)
+            # Its own small write, outside the import's transactions (and, for a dry
+            # run's, in the cache), so the page sees it.
+            run.record_progress(done, total, unit)
 
     try:
         summary = run_import(

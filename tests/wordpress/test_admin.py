@@ -156,3 +156,38 @@ def test_an_import_that_broke_on_the_way_is_finished_by_run_again(importer_clien
     # Delivered once more (a worker restarted after the end), it does nothing.
     tasks.run_import_task(run.pk)
     assert Story.objects.count() == 2
+
+
+def test_a_dry_runs_progress_reaches_the_page(importer_client, monkeypatch):
+    """A dry run imports inside a transaction it rolls back: its progress must reach the
+    page some other way than that transaction (the cache)."""
+    from django.core.cache import cache
+
+    from wordpress import tasks
+    from wordpress.models import ImportRun
+
+    real_import = tasks.run_import
+    seen = []
+
+    def watched(path, options, *, progress, **kwargs):
+        def progress_and_look(done, total, unit):
+            progress(done, total, unit)
+            run = ImportRun.objects.get()
+            seen.append(cache.get(f"wordpress.import-progress.{run.pk}"))
+
+        return real_import(path, options, progress=progress_and_look, **kwargs)
+
+    monkeypatch.setattr(tasks, "run_import", watched)
+    importer_client.post(IMPORT_URL, {"export": upload(export(item(1), item(2))), "dry_run": "on"})
+    assert (2, 2, "items") in seen
+    run = ImportRun.objects.get()
+    assert run.status == "done" and not Story.objects.exists()
+
+    # While a run is unfinished, its page and status read that progress, even where the
+    # row (as another connection sees it during a dry run) still says nothing was done.
+    ImportRun.objects.filter(pk=run.pk).update(status="running", done=0, total=0)
+    cache.set(f"wordpress.import-progress.{run.pk}", (1, 2, "items"))
+    status = importer_client.get(
+        reverse("admin:wordpress_importeditem_import_status", args=[run.pk])
+    ).json()
+    assert (status["done"], status["total"], status["unit"]) == (1, 2, "items")
