@@ -373,6 +373,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # A line per task that succeeded (every saved image has one) drowns the rest, in
+        # a worker and under `make run`, where tasks run in-process; failures still show.
+        "celery.app.trace": {"level": env.str("CELERY_TASK_LOG_LEVEL", default="WARNING")},
+    },
 }
 
 # E-mail (desk notifications): SMTP from EMAIL_URL, e.g.

@@ -352,3 +352,14 @@ def test_deleted_story_disappears_everywhere(client, world):
             assert client.get(page).status_code == 404, name
             continue
         assert "Public river story" not in client.get(page).content.decode(), name
+
+
+def test_the_preview_banner_ends_its_sentence_once(client, django_user_model):
+    """ "3:30 p.m." ends the sentence already: no "p.m.." in the banner."""
+    from tests.factories import make_editor
+
+    story = make_story(published_at=timezone.now() + timedelta(days=3))
+    client.force_login(make_editor())
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "it is scheduled for" in html
+    assert ".m.." not in html
