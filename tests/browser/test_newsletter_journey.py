@@ -99,6 +99,11 @@ def test_a_reader_subscribes_and_an_editor_sends_them_an_edition(
     expect_message(desk, "was added successfully")
     # Prefilled with the newest stories, which the editor can reorder or remove.
     assert "New pier opens" in desk.content() and "Ferry fares rise in June" in desk.content()
+    # Each story is named once, by its chooser, and its headline is not cut short.
+    named = desk.locator("#items-group td.original p", has_text="New pier opens")
+    assert named.count() == 1 and named.is_hidden()
+    chooser = desk.locator("#items-group .select2-selection__rendered").first
+    assert chooser.evaluate("e => e.scrollWidth <= e.clientWidth")
     with desk.expect_popup() as preview:
         desk.click("#preview-email")
     email_page = preview.value
