@@ -337,7 +337,8 @@ def facade(embed: Embed, *, title: str = "") -> str:
 
     provider = embed.provider
     link = format_html(
-        '<a class="embed__link" href="{}" rel="noopener noreferrer"><span class="embed__provider">{}:</span> {}</a>',
+        '<a class="embed__link" href="{}" rel="noopener noreferrer">'
+        '<span class="embed__provider">{}:</span> {}</a>',
         embed.url,
         provider.name,
         title or embed.url,
