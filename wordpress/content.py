@@ -71,6 +71,10 @@ _EMBED_BLOCK = re.compile(
     r"(.*?)<!--\s*/wp:\1\s*-->",
     re.DOTALL,
 )
+_EMBED_FIGURE = re.compile(
+    r"<figure\b[^>]*\bclass\s*=\s*[\"'][^\"']*\bwp-block-embed\b[^>]*>(.*?)</figure>",
+    re.DOTALL | re.IGNORECASE,
+)
 _EMBED_URL_ATTRIBUTE = re.compile(r'"url"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _EMBED_WRAPPER_URL = re.compile(r"(https?://[^\s<>\"']+)")
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.DOTALL | re.IGNORECASE)
@@ -248,7 +252,9 @@ class BodyConverter:
         """An embed block as its URL on a line of its own, and its caption after it."""
 
         def replace(match: re.Match) -> str:
-            name, attributes, saved = match.groups()
+            return embed(*match.groups())
+
+        def embed(name: str, attributes: str | None, saved: str) -> str:
             found = _EMBED_URL_ATTRIBUTE.search(attributes or "")
             url = _json_string(found.group(1)) if found else ""
             if not url:
@@ -266,7 +272,9 @@ class BodyConverter:
                 paragraph += format_html("<p>{}</p>\n\n", mark_safe(caption.group(1)))  # noqa: S308
             return paragraph
 
-        return _EMBED_BLOCK.sub(replace, text)
+        text = _EMBED_BLOCK.sub(replace, text)
+        # The same figure without its block comments (HTML copied from such a site).
+        return _EMBED_FIGURE.sub(lambda m: embed("figure.wp-block-embed", None, m[1]), text)
 
     def _iframes_to_links(self, text: str, report: BodyReport) -> str:
         def replace(match: re.Match) -> str:

@@ -156,6 +156,20 @@ def test_embed_blocks_become_a_url_on_a_line_of_its_own():
     assert report.blocks_removed == {"embed (no address)": 1}
 
 
+def test_an_embed_figure_without_block_comments_is_an_embed_too():
+    html, report = convert(
+        "Before.\n\n"
+        '<figure class="wp-block-embed is-provider-vimeo"><div class="wp-block-embed__wrapper">\n'
+        "https://vimeo.com/76979871\n</div><figcaption>A film</figcaption></figure>\n\nAfter."
+    )
+    assert html == (
+        "<p>Before.</p>\n"
+        '<p><a href="https://vimeo.com/76979871" rel="noopener noreferrer">'
+        "https://vimeo.com/76979871</a></p>\n<p>A film</p>\n<p>After.</p>"
+    )
+    assert (report.embeds_kept, report.embeds_linked) == (1, 0)
+
+
 def test_unknown_shortcodes_are_removed_and_counted():
     html, report = convert(
         'Before [contact-form-7 id="12" title="Contact"] after.\n\n'
