@@ -37,6 +37,13 @@ def fetch_embed_titles_after_save(sender, instance, **kwargs) -> None:
     """post_save receiver: queue the fetch when the story has embeds (and oEmbed is on)."""
     if not settings.NEWSROOM_OEMBED or kwargs.get("raw"):
         return
+    update_fields = kwargs.get("update_fields")
+    # A workflow step saves a few fields, often of a story loaded without its body:
+    # reading it would cost a query, and the body did not change.
+    if (update_fields is not None and "body" not in update_fields) or (
+        "body" in instance.get_deferred_fields()
+    ):
+        return
     if not embeds_in(instance.body):
         return
     story_id = instance.pk

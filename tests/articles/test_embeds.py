@@ -333,3 +333,15 @@ def test_with_oembed_off_nothing_is_fetched(
         story = make_story(body=f"<p>{YOUTUBE}</p>")
         client.get(story.get_absolute_url())
     assert not get.called
+
+
+def test_with_oembed_on_a_save_that_leaves_the_body_alone_fetches_nothing(
+    settings, real_cache, django_capture_on_commit_callbacks
+):
+    story = make_story(body=f"<p>{YOUTUBE}</p>")
+    settings.NEWSROOM_OEMBED = True
+    with mock.patch("requests.get") as get, django_capture_on_commit_callbacks(execute=True):
+        story.headline = "A new headline"
+        story.save(update_fields=["headline"])
+        Story.objects.defer("body").get(pk=story.pk).save(update_fields=["dek"])
+    assert not get.called
