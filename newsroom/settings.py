@@ -14,6 +14,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from articles.embeds import FRAME_ORIGINS as EMBED_FRAME_ORIGINS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -261,6 +263,9 @@ NEWSROOM_PURGERS = env.list(
 )
 # Adds /bench/baseline/ (a bare view, the framework's floor) for bench/run.py only.
 NEWSROOM_BENCHMARK_BASELINE = env.bool("NEWSROOM_BENCHMARK_BASELINE", default=False)
+# Embeds (articles/embeds.py): fetch titles from the providers' oEmbed endpoints when a
+# story is saved. Off by default: a newsroom without outside network loses nothing.
+NEWSROOM_OEMBED = env.bool("NEWSROOM_OEMBED", default=False)
 # How far ahead a story can be scheduled or embargoed (a typo like 9999 is refused).
 NEWSROOM_SCHEDULE_HORIZON_DAYS = env.int("NEWSROOM_SCHEDULE_HORIZON_DAYS", default=5 * 366)
 # A deleted story stays in the trash, restorable, this many days; then
@@ -364,6 +369,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
+        # The embeds' iframes, loaded when a reader asks (static/js/embeds.js): exactly
+        # the hosts of articles/embeds.py's provider table, and the site itself.
+        "frame-src": [SELF, *EMBED_FRAME_ORIGINS],
         "frame-ancestors": [NONE],
     }
 }

@@ -45,6 +45,10 @@ def public_pages() -> dict[str, str]:
         "home": reverse("articles:home"),
         "section": reverse("articles:section", args=["people-in-the-news"]),
         "story": story.get_absolute_url(),
+        # The demo's story with an embed (articles/embeds.py): its facade is checked too.
+        "story with an embed": Story.objects.published()
+        .get(body__contains="youtube.com/watch")
+        .get_absolute_url(),
         "byline": byline.get_absolute_url(),
         "tag": reverse("articles:tag", args=[tag.slug]),
         "corrections": reverse("articles:corrections"),

@@ -5,14 +5,17 @@ classic editor's text become paragraphs (`wpautop`), shortcodes are expanded by
 plugins, and the block editor keeps its structure in HTML comments. This module does
 what WordPress would have done on display, as far as that makes sense without
 WordPress: block comments removed, paragraphs made, [caption] as a figure, [gallery]
-as a list of its images, embeds and bare video URLs as plain links (nothing is fetched),
-unknown shortcodes removed and counted. The result then goes through
-`articles.html.clean_html`, like every body.
+as a list of its images, embed blocks, [embed] shortcodes, iframes and bare URLs as a
+link on a line of its own (nothing is fetched), unknown shortcodes removed and counted.
+A link on its own line to an allow-listed provider (articles/embeds.py) is what an editor
+makes by pasting the URL, so the story page shows it as an embed; others stay links. The
+result then goes through `articles.html.clean_html`, like every body.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -22,6 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from articles.embeds import find_embed
 from articles.html import clean_html
 from articles.text import html_to_line
 
@@ -52,13 +56,28 @@ class BodyReport:
 
     shortcodes_removed: Counter = field(default_factory=Counter)
     blocks_removed: Counter = field(default_factory=Counter)
-    embeds_linked: int = 0
+    embeds_kept: int = 0  # allow-listed providers: the story page shows them as embeds
+    embeds_linked: int = 0  # other providers: a plain link
     gallery_images_missing: int = 0
 
 
 # Block editor ---------------------------------------------------------------------
 
 _BLOCK_COMMENT = re.compile(r"<!--\s*(/?)wp:([a-z0-9_/-]+)(.*?)(/?)\s*-->", re.DOTALL)
+# An embed block: the block editor's `wp:embed` (WordPress 5.6 and later) or one of the
+# older `wp:core-embed/<provider>` blocks, with the figure it saved.
+_EMBED_BLOCK = re.compile(
+    r"<!--\s*wp:(embed|core-embed/[a-z0-9_-]+)(\s+\{(?:(?!-->).)*?\})?\s*-->"
+    r"(.*?)<!--\s*/wp:\1\s*-->",
+    re.DOTALL,
+)
+_EMBED_FIGURE = re.compile(
+    r"<figure\b[^>]*\bclass\s*=\s*[\"'][^\"']*\bwp-block-embed\b[^>]*>(.*?)</figure>",
+    re.DOTALL | re.IGNORECASE,
+)
+_EMBED_URL_ATTRIBUTE = re.compile(r'"url"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_EMBED_WRAPPER_URL = re.compile(r"(https?://[^\s<>\"']+)")
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.DOTALL | re.IGNORECASE)
 _SPECIAL_COMMENT = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", re.DOTALL)
 
 # Shortcodes: the pattern of WordPress's get_shortcode_regex(), for any name.
@@ -132,6 +151,21 @@ def _link_paragraph(url: str) -> str:
     return format_html('\n\n<p><a href="{}">{}</a></p>\n\n', url, url)
 
 
+def _count_embed(url: str, report: BodyReport) -> None:
+    if find_embed(url.strip()) is not None:
+        report.embeds_kept += 1
+    else:
+        report.embeds_linked += 1
+
+
+def _json_string(value: str) -> str:
+    """A JSON string's content (block attributes are JSON: \\u0026 is &, \\/ is /)."""
+    try:
+        return json.loads(f'"{value}"')
+    except ValueError:
+        return ""
+
+
 def autop(text: str) -> str:
     """Wrap runs of text separated by blank lines in <p>, and line breaks in <br>."""
     kept: list[str] = []
@@ -199,6 +233,7 @@ class BodyConverter:
                 report.blocks_removed[match.group(2)] += 1
             return ""
 
+        text = self._embed_blocks(text, report)
         text = _BLOCK_COMMENT.sub(drop_block_comment, text)
         text = _SPECIAL_COMMENT.sub("", text)
         text = self._iframes_to_links(text, report)
@@ -213,16 +248,44 @@ class BodyConverter:
 
     # Steps ------------------------------------------------------------------------
 
+    def _embed_blocks(self, text: str, report: BodyReport) -> str:
+        """An embed block as its URL on a line of its own, and its caption after it."""
+
+        def replace(match: re.Match) -> str:
+            return embed(*match.groups())
+
+        def embed(name: str, attributes: str | None, saved: str) -> str:
+            found = _EMBED_URL_ATTRIBUTE.search(attributes or "")
+            url = _json_string(found.group(1)) if found else ""
+            if not url:
+                # Blocks saved before the url attribute existed hold it in their wrapper.
+                found = _EMBED_WRAPPER_URL.search(_FIGCAPTION.sub("", saved))
+                url = html.unescape(found.group(1)) if found else ""
+            paragraph = _link_paragraph(url)
+            if not paragraph:
+                report.blocks_removed[f"{name} (no address)"] += 1
+                return ""
+            _count_embed(url, report)
+            caption = _FIGCAPTION.search(saved)
+            if caption and html_to_line(caption.group(1)):
+                # Kept as the paragraph under the embed: the body editor has no embed caption.
+                paragraph += format_html("<p>{}</p>\n\n", mark_safe(caption.group(1)))  # noqa: S308
+            return paragraph
+
+        text = _EMBED_BLOCK.sub(replace, text)
+        # The same figure without its block comments (HTML copied from such a site).
+        return _EMBED_FIGURE.sub(lambda m: embed("figure.wp-block-embed", None, m[1]), text)
+
     def _iframes_to_links(self, text: str, report: BodyReport) -> str:
         def replace(match: re.Match) -> str:
-            report.embeds_linked += 1
+            _count_embed(html.unescape(match.group(2)), report)
             return _link_paragraph(match.group(2))
 
         return _IFRAME.sub(replace, text)
 
     def _bare_urls_to_links(self, text: str, report: BodyReport) -> str:
         def replace(match: re.Match) -> str:
-            report.embeds_linked += 1
+            _count_embed(html.unescape(match.group(1)), report)
             return _link_paragraph(match.group(1)).strip()
 
         return _BARE_URL_LINE.sub(replace, text)
@@ -249,7 +312,7 @@ class BodyConverter:
                 url = url or next((named[k] for k in _MEDIA_ATTRIBUTES if named.get(k)), "")
                 url = url or next((p for p in positional if p.startswith("http")), "")
                 if url:
-                    report.embeds_linked += 1
+                    _count_embed(html.unescape(url), report)
                     return _link_paragraph(url)
                 report.shortcodes_removed[name] += 1
                 return ""

@@ -59,6 +59,7 @@ class Tally:
     warnings: list[Problem] = field(default_factory=list)
     shortcodes_removed: Counter = field(default_factory=Counter)
     blocks_removed: Counter = field(default_factory=Counter)
+    embeds_kept: int = 0
     embeds_linked: int = 0
 
     def add(self, kind: str, outcome: str, count: int = 1) -> None:
@@ -87,6 +88,7 @@ class Tally:
         self.warnings.extend(other.warnings)
         self.shortcodes_removed.update(other.shortcodes_removed)
         self.blocks_removed.update(other.blocks_removed)
+        self.embeds_kept += other.embeds_kept
         self.embeds_linked += other.embeds_linked
         return self
 
@@ -196,8 +198,15 @@ class ImportSummary(Tally):
                 "run `manage.py generateimages` for articles:story:lead_image_thumbnail, "
                 "…_480, …_800 and …_1200 before readers see them."
             ))  # fmt: skip
+        if self.embeds_kept:
+            notes.append(Note(
+                f"Embeds kept (allow-listed providers, shown as embeds): {self.embeds_kept}"
+            ))  # fmt: skip
         if self.embeds_linked:
-            notes.append(Note(f"Embeds turned into links: {self.embeds_linked}"))
+            notes.append(Note(
+                "Embeds turned into links (providers not on the embeds allow-list): "
+                f"{self.embeds_linked}"
+            ))  # fmt: skip
         if self.control_characters_removed:
             notes.append(Note(
                 "Control characters removed (not allowed in XML): "

@@ -188,6 +188,13 @@ def test_stories_have_tags_bodies_and_decks(output):
         assert element in bodies
 
 
+def test_a_demo_story_shows_an_embed(output, client):
+    story = Story.objects.get(slug="council-weighs-budget-pool-repairs")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/M7lc1UVf-VE"' in page
+    assert "<iframe" not in page
+
+
 def test_people_in_the_news_page_lists_the_stories(output, client):
     response = client.get(reverse("articles:section", kwargs={"slug": "people-in-the-news"}))
     assert response.status_code == 200

@@ -98,6 +98,23 @@ def test_public_page_query_count_is_constant(client, django_assert_num_queries, 
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("oembed", [False, True])
+def test_a_story_with_embeds_runs_the_same_queries(
+    client, django_assert_num_queries, settings, oembed
+):
+    # Embeds are made as the body renders (articles/embeds.py), their titles read from the
+    # cache: no query, however many there are.
+    settings.NEWSROOM_OEMBED = oembed
+    urls = build_newsroom(SIZES["small"])
+    story = Story.objects.get(pk=Story.objects.published().order_by("-published_at")[0].pk)
+    body = "".join(f"<p>https://youtu.be/dQw4w9WgXc{letter}</p>" for letter in "ABCDEFGH")
+    Story.objects.filter(pk=story.pk).update(body=body)
+    assert story.get_absolute_url() == urls["story"]
+    with django_assert_num_queries(EXPECTED_QUERIES["story"]):
+        response = client.get(urls["story"])
+    assert response.content.decode().count("data-embed-src=") == 8
+
+
 def test_large_pages_really_list_many_stories(client):
     """Guard for the test above: the large case renders full pages of teasers."""
     urls = build_newsroom(PAGE_2_SIZES["large"])

@@ -94,8 +94,80 @@ def test_embeds_and_bare_video_urls_become_links():
         "https://example.org/a.mp3", "https://player.example.com/v/1",
     ]:  # fmt: skip
         assert f'<p><a href="{url}" rel="noopener noreferrer">{url}</a></p>' in html
-    assert report.embeds_linked == 4
+    # Vimeo is on the embeds allow-list (the story page shows it as an embed); a YouTube
+    # "id" of three characters, an MP3 and an unknown player are not.
+    assert (report.embeds_kept, report.embeds_linked) == (1, 3)
     assert "iframe" not in html
+
+
+EMBED_BLOCKS = """<!-- wp:paragraph -->
+<p>Watch the meeting.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ\\u0026t=5","type":"video",\
+"providerNameSlug":"youtube","responsive":true} -->
+<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube">\
+<div class="wp-block-embed__wrapper">
+https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=5
+</div><figcaption class="wp-element-caption">The council, <em>live</em></figcaption></figure>
+<!-- /wp:embed -->
+
+<!-- wp:core-embed/spotify {"url":"https://open.spotify.com/track/4cOdK2wGLETKBW3PvgPWqT"} -->
+<figure class="wp-block-embed-spotify wp-block-embed"><div class="wp-block-embed__wrapper">
+https://open.spotify.com/track/4cOdK2wGLETKBW3PvgPWqT
+</div></figure>
+<!-- /wp:core-embed/spotify -->
+
+<!-- wp:embed {"url":"https://wordpress.tv/2018/10/14/a-talk/","type":"video"} -->
+<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">
+https://wordpress.tv/2018/10/14/a-talk/
+</div></figure>
+<!-- /wp:embed -->
+
+<!-- wp:core-embed/vimeo -->
+<figure class="wp-block-embed-vimeo wp-block-embed"><div class="wp-block-embed__wrapper">
+https://vimeo.com/76979871
+</div></figure>
+<!-- /wp:core-embed/vimeo -->
+
+<!-- wp:embed {"providerNameSlug":"youtube"} -->
+<figure class="wp-block-embed"><div class="wp-block-embed__wrapper"></div></figure>
+<!-- /wp:embed -->
+"""
+
+
+def test_embed_blocks_become_a_url_on_a_line_of_its_own():
+    html, report = convert(EMBED_BLOCKS)
+    youtube = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=5"
+    assert html == (
+        "<p>Watch the meeting.</p>\n"
+        f'<p><a href="{youtube}" rel="noopener noreferrer">{youtube}</a></p>\n'
+        "<p>The council, <em>live</em></p>\n"
+        '<p><a href="https://open.spotify.com/track/4cOdK2wGLETKBW3PvgPWqT" '
+        'rel="noopener noreferrer">https://open.spotify.com/track/4cOdK2wGLETKBW3PvgPWqT</a></p>\n'
+        '<p><a href="https://wordpress.tv/2018/10/14/a-talk/" rel="noopener noreferrer">'
+        "https://wordpress.tv/2018/10/14/a-talk/</a></p>\n"
+        '<p><a href="https://vimeo.com/76979871" rel="noopener noreferrer">'
+        "https://vimeo.com/76979871</a></p>"
+    )
+    # YouTube, Spotify and Vimeo show as embeds; WordPress.tv is not on the allow-list.
+    assert (report.embeds_kept, report.embeds_linked) == (3, 1)
+    # The block with no address is counted, not silently dropped.
+    assert report.blocks_removed == {"embed (no address)": 1}
+
+
+def test_an_embed_figure_without_block_comments_is_an_embed_too():
+    html, report = convert(
+        "Before.\n\n"
+        '<figure class="wp-block-embed is-provider-vimeo"><div class="wp-block-embed__wrapper">\n'
+        "https://vimeo.com/76979871\n</div><figcaption>A film</figcaption></figure>\n\nAfter."
+    )
+    assert html == (
+        "<p>Before.</p>\n"
+        '<p><a href="https://vimeo.com/76979871" rel="noopener noreferrer">'
+        "https://vimeo.com/76979871</a></p>\n<p>A film</p>\n<p>After.</p>"
+    )
+    assert (report.embeds_kept, report.embeds_linked) == (1, 0)
 
 
 def test_unknown_shortcodes_are_removed_and_counted():

@@ -164,6 +164,20 @@ class ThemeUnitTestImportTests(TestCase):
             youtube.body,
         )
 
+    def test_embed_blocks_become_embeds_on_the_story_page(self):
+        """Post 1738's core-embed blocks (X, YouTube, Facebook, Instagram, WordPress.tv)."""
+        post = story(1738)
+        self.assertNotIn("wp-block-embed", post.body)
+        self.assertIn("<p>Twitter,&nbsp; wide width</p>", post.body)  # the caption, kept
+        page = self.client.get(post.get_absolute_url()).content.decode()
+        for provider in ["twitter", "youtube", "facebook", "instagram"]:
+            self.assertIn(f'data-embed-provider="{provider}"', page)
+        self.assertIn('data-embed-src="https://www.youtube-nocookie.com/embed/ex8fMxXJDJw"', page)
+        self.assertIn('<a href="https://wordpress.tv/2018/10/14/', page)  # not allow-listed
+        self.assertRegex(
+            self.output, r"Embeds kept \(allow-listed providers, shown as embeds\): \d+"
+        )
+
     def test_pages_are_stories_in_their_own_section(self):
         about = story(2)
         self.assertEqual(about.section.slug, "pages")

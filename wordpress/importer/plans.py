@@ -146,6 +146,7 @@ def plan_story(
     body = converter.convert(post.content, post_id=post.wp_id, report=report)
     tally.shortcodes_removed.update(report.shortcodes_removed)
     tally.blocks_removed.update(report.blocks_removed)
+    tally.embeds_kept += report.embeds_kept
     tally.embeds_linked += report.embeds_linked
     if report.gallery_images_missing:
         _warn(tally, post, f"{report.gallery_images_missing} gallery images are not in the export")
