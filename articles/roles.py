@@ -34,6 +34,9 @@ ROLES: dict[str, dict] = {
             "articles.view_previewlink",
             "taggit.view_tag",
         ],  # fmt: skip
+        # Granted by a later migration (library 0002): contributors find images in the
+        # library and add new ones; changing one everyone shares is the editors'.
+        "granted_later": ["library.add_image", "library.view_image"],
     },
     EDITOR: {
         "description": (
@@ -115,6 +118,11 @@ ROLES: dict[str, dict] = {
             "newsletters.change_newsletter",
             "newsletters.view_subscriber",
             "newsletters.view_delivery",
+            # The media library (library 0002).
+            "library.add_image",
+            "library.change_image",
+            "library.delete_image",
+            "library.view_image",
         ],  # fmt: skip
     },
     ADMINISTRATOR: {
@@ -133,6 +141,7 @@ ROLES: dict[str, dict] = {
             "fronts",
             "newsletters",
             "background",
+            "library",
         ],  # fmt: skip
         "permissions": [],
     },

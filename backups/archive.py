@@ -42,7 +42,9 @@ EXCLUDED = [
     "articles.SectionListing",
 ]  # fmt: skip
 # Rows that say an installation is in use: restoring over them would mix two newsrooms.
-IN_USE = ["articles.Story", "articles.Section", "comments.Comment", "users.User"]
+IN_USE = [
+    "articles.Story", "articles.Section", "comments.Comment", "users.User", "library.Image",
+]  # fmt: skip
 
 Progress = Callable[[str], None]
 

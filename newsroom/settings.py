@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "adminsortable2",
     "users",
     "articles.apps.ArticlesConfig",
+    # The media library: images uploaded once, reused by stories (docs/editors-guide.md).
+    "library.apps.LibraryConfig",
     "fronts.apps.FrontsConfig",
     "wordpress",
     "comments.apps.CommentsConfig",

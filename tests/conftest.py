@@ -17,6 +17,7 @@ from django.test import override_settings
 from articles.demo.content import DemoContent, demo_content
 from articles.images import forget_renditions
 from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
+from library.renditions import forget_urls
 from tests.comments.factories import member
 from tests.factories import make_editor, make_superuser, make_user
 
@@ -119,9 +120,11 @@ def media_root(request, settings, tmp_path):
     # sizes in the process: forget the last test's (its files were in another folder).
     cache.clear()
     forget_renditions()
+    forget_urls()
     yield settings.MEDIA_ROOT
     cache.clear()
     forget_renditions()
+    forget_urls()
 
 
 QUERY_COUNTING_FIXTURES = {"django_assert_num_queries", "django_assert_max_num_queries"}

@@ -1,0 +1,1 @@
+"""The media library: every image is uploaded once and reused by any number of stories."""
