@@ -207,3 +207,6 @@ class ImageAdmin(admin.ModelAdmin):
             )
             return None
         return delete_selected(self, request, queryset)
+
+
+from library import media_admin  # noqa: E402, F401 -- galleries, audio and video on the desk

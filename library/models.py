@@ -299,3 +299,5 @@ for _size in renditions.SIZES:
         ImageSpecField(source="file", spec=renditions.spec_class(_size, _kind)).contribute_to_class(
             Image, renditions.field_name(_size, _kind)
         )
+
+from library.media import Gallery, GalleryImage, MediaFile  # noqa: E402, F401 -- galleries, audio, video

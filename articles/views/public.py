@@ -24,6 +24,7 @@ from articles import workflow
 from articles.caching import keys
 from articles.caching.middleware import expire_page_at
 from articles.models import Byline, Correction, Section, Story, credits_prefetch
+from library import placements
 
 HOME_LATEST_COUNT = 10
 HOME_STORIES_PER_SECTION = 4
@@ -298,6 +299,9 @@ def story_page_context(story: Story) -> dict:
     prefetch_related_objects([story, *related], credits_prefetch())
     return {
         "story": story,
+        # The galleries, audio and video the body places: no query when it places none,
+        # a fixed number otherwise (library/placements.py).
+        "body_placements": placements.load(story.body),
         "related_stories": related,
         "section": story.section,
         "page_title": story.headline,

@@ -1,0 +1,247 @@
+"""Galleries, audio and video placed in a story's body.
+
+An editor places one by typing (or pasting, from its page on the desk) a line of its
+own: `[gallery 12]`, `[audio 3]` or `[video 4]`. The body stores exactly that text in a
+paragraph. Why text and not a link to the desk page, or markup:
+
+- The body editor (Tiptap) round-trips a plain paragraph unharmed, the sanitiser
+  (articles/html.py) has nothing to strip, and no one can smuggle a <video> or a
+  <track> into the body: the markup is made here, from the library's rows.
+- A desk address would leak the admin's URL into feeds and newsletters, where readers
+  would meet a login page; `[gallery 12]` says plainly what belongs there.
+
+Only the story page (and its previews) swap the line for the rendered markup. The
+references are collected from the body first and loaded in a fixed number of queries
+(`load`): one for galleries, one for their pictures, one for audio and video files,
+and none when the body places nothing, whatever the number of galleries or pictures.
+
+A reference to a gallery or file that does not exist (or no longer does) renders
+nothing. Only ASCII digits count (`[gallery ١٢]` stays text), and numbers are capped,
+so no reference can reach the database as an out-of-range integer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+# Paragraphs at the top level of the body only (as embeds: articles/embeds.py), so a
+# reference quoted inside a list or a quotation is left as text.
+_CONTAINERS = "blockquote|ul|ol|dl|li|dd|dt|table|figure|td|th|caption"
+_TOKEN = re.compile(
+    rf"<(?P<open>{_CONTAINERS})\b[^>]*>"
+    rf"|</(?P<close>{_CONTAINERS})>"
+    r"|<p>[ \t\n]*\[[ \t]*(?P<kind>gallery|audio|video)[ \t]+(?P<number>[0-9]{1,18})"
+    r"[ \t]*\][ \t\n]*</p>",
+    re.IGNORECASE | re.ASCII,
+)
+# The largest id a BigAutoField holds: a larger number is no row's.
+MAX_ID = 2**63 - 1
+
+# The widths a gallery picture is shown at in the grid (CSS: static/css/site.css).
+GRID_IMAGE_WIDTH = 480
+GRID_SIZES = "(min-width: 48rem) 20rem, 50vw"
+
+
+def _references(body: str):
+    """(match, kind, id) of each top-level paragraph that is only a reference."""
+    depth = 0
+    for token in _TOKEN.finditer(body):
+        if token["open"]:
+            depth += 1
+        elif token["close"]:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            number = int(token["number"])
+            yield token, token["kind"].lower(), (number if 0 < number <= MAX_ID else None)
+
+
+def referenced_ids(body: str) -> tuple[set[int], set[int]]:
+    """The gallery ids and the audio/video ids that `body` places."""
+    galleries: set[int] = set()
+    media: set[int] = set()
+    if "[" not in (body or ""):
+        return galleries, media
+    for _, kind, number in _references(body):
+        if number is not None:
+            (galleries if kind == "gallery" else media).add(number)
+    return galleries, media
+
+
+@dataclass
+class Placements:
+    """The galleries and files a body places, loaded: what `render` needs."""
+
+    galleries: dict[int, object] = field(default_factory=dict)
+    media: dict[int, object] = field(default_factory=dict)
+
+
+def load(body: str) -> Placements:
+    """Load what `body` places: no query without a reference; with some, one for the
+    galleries, one for their pictures (with the images), one for audio and video."""
+    from library.media import Gallery, GalleryImage, MediaFile
+
+    gallery_ids, media_ids = referenced_ids(body)
+    placements = Placements()
+    if gallery_ids:
+        items = GalleryImage.objects.select_related("image").order_by("position", "pk")
+        placements.galleries = {
+            gallery.pk: gallery
+            for gallery in Gallery.objects.filter(pk__in=gallery_ids).prefetch_related(
+                Prefetch("items", queryset=items)
+            )
+        }
+    if media_ids:
+        placements.media = {f.pk: f for f in MediaFile.objects.filter(pk__in=media_ids)}
+    return placements
+
+
+def render(body: str, placements: Placements | None = None) -> str:
+    """`body` (sanitised HTML) with each reference replaced by its markup; a reference
+    to nothing that exists is removed."""
+    if not body or "[" not in body:
+        return body
+    found = list(_references(body))
+    if not found:
+        return body
+    if placements is None:
+        placements = load(body)
+    parts, position = [], 0
+    for token, kind, number in found:
+        parts.append(body[position : token.start()])
+        if kind == "gallery":
+            gallery = placements.galleries.get(number)
+            parts.append(render_gallery(gallery) if gallery is not None else "")
+        else:
+            media = placements.media.get(number)
+            # `[audio 4]` places file 4 only if it is audio: a typo shows nothing.
+            ok = media is not None and media.kind == kind and media.file
+            parts.append(render_media(media) if ok else "")
+        position = token.end()
+    parts.append(body[position:])
+    return mark_safe("".join(parts))  # noqa: S308 - sanitised body, markup by format_html
+
+
+# Markup -----------------------------------------------------------------------------
+
+
+def _picture(item) -> str:
+    image = item.image
+    width, height = image.display_size(GRID_IMAGE_WIDTH)
+    pairs = image.srcset()
+    src = image.rendition_url(f"w{GRID_IMAGE_WIDTH}") or (image.file.url if image.file else "")
+    if not src:
+        return ""
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        ((mime, srcset, GRID_SIZES) for mime, srcset in image.picture_sources()),
+    )
+    return format_html(
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
+        ' loading="lazy" decoding="async"></picture>',
+        sources,
+        src,
+        ", ".join(f"{url} {w}w" for url, w in pairs),
+        GRID_SIZES,
+        width or "",
+        height or "",
+        image.alt_text,
+    )
+
+
+def render_gallery(gallery) -> str:
+    """An accessible grid: a list of figures, each with its caption and credit. It
+    needs no JavaScript; each picture links to its largest rendition."""
+    items = [item for item in gallery.items.all() if item.image.file]
+    if not items:
+        return ""
+    figures = []
+    for item in items:
+        picture = _picture(item)
+        if not picture:
+            continue
+        image = item.image
+        largest = image.srcset()[-1][0] if image.srcset() else image.file.url
+        caption = item.shown_caption
+        credit = (
+            format_html(' <small class="gallery__credit">{}</small>', image.credit)
+            if image.credit
+            else ""
+        )
+        figcaption = (
+            format_html('<figcaption class="gallery__caption">{}{}</figcaption>', caption, credit)
+            if caption or credit
+            else ""
+        )
+        figures.append(
+            format_html(
+                '<li class="gallery__item"><figure><a href="{}">{}</a>{}</figure></li>',
+                largest,
+                picture,
+                figcaption,
+            )
+        )
+    if not figures:
+        return ""
+    heading_id = f"gallery-{gallery.pk}-title"
+    caption = (
+        format_html('<p class="gallery__summary">{}</p>', gallery.caption)
+        if gallery.caption
+        else ""
+    )
+    return format_html(
+        '<section class="gallery" aria-labelledby="{}">'
+        '<h2 class="gallery__title" id="{}">{}</h2>'
+        '<ul class="gallery__grid" role="list">{}</ul>{}</section>',
+        heading_id,
+        heading_id,
+        gallery.title,
+        mark_safe("".join(figures)),  # noqa: S308 - each made by format_html
+        caption,
+    )
+
+
+def _cross_origin() -> bool:
+    # A captions track from another origin loads only with CORS (docs/editors-guide.md).
+    return str(settings.MEDIA_URL).startswith(("http://", "https://"))
+
+
+def render_media(media) -> str:
+    """<figure> with a native player; the captions track, if any, is on by default."""
+    track = ""
+    if media.captions:
+        track = format_html(
+            '<track kind="captions" srclang="en" label="English" src="{}" default>',
+            media.captions.url,
+        )
+    crossorigin = mark_safe(' crossorigin="anonymous"') if track and _cross_origin() else ""
+    source = format_html('<source src="{}" type="{}">', media.file.url, media.mime_type)
+    fallback = format_html('<a href="{}">Download “{}”</a>', media.file.url, media.title)
+    if media.kind == "audio":
+        player = format_html(
+            '<audio controls preload="none"{}>{}{}{}</audio>', crossorigin, source, track, fallback
+        )
+    else:
+        player = format_html(
+            '<video controls preload="metadata" playsinline{}>{}{}{}</video>',
+            crossorigin,
+            source,
+            track,
+            fallback,
+        )
+    credit = (
+        format_html(' <small class="media__credit">{}</small>', media.credit)
+        if media.credit
+        else ""
+    )
+    words = media.caption or media.title
+    figcaption = format_html("<figcaption>{}{}</figcaption>", words, credit) if words else ""
+    return format_html(
+        '<figure class="media media--{}">{}{}</figure>', media.kind, player, figcaption
+    )
