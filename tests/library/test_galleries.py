@@ -1,0 +1,283 @@
+"""Galleries: made on the desk from library images, placed in a story's body as
+`[gallery 12]`, shown on the story page as a grid with captions that needs no script."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Story
+from library.media import Gallery, GalleryImage
+from library.models import Image
+from tests.articles.test_queries import EXPECTED_QUERIES, SIZES, build_newsroom
+from tests.factories import form_data, make_story
+from tests.library.factories import make_library_image
+
+pytestmark = pytest.mark.django_db
+
+
+def make_gallery(captions: list[str], title: str = "Opening day", **fields) -> Gallery:
+    """A gallery of one new library image per caption, in that order."""
+    gallery = Gallery.objects.create(title=title, **fields)
+    for position, caption in enumerate(captions):
+        image = make_library_image(
+            width=900, height=600, alt_text=f"Alt {caption}", caption=f"Own {caption}"
+        )
+        GalleryImage.objects.create(
+            gallery=gallery, image=image, position=position, caption=caption
+        )
+    return gallery
+
+
+def story_body(page: str):
+    (body,) = lxml.html.fromstring(page).xpath("//div[@class='story__body']")
+    return body
+
+
+def galleries_on(page: str) -> list:
+    return story_body(page).xpath(".//section[@class='gallery']")
+
+
+# --- The desk -------------------------------------------------------------------------
+
+
+def test_the_desk_makes_a_gallery_of_ordered_pictures_and_round_trips_it(client, desk_editor):
+    client.force_login(desk_editor)
+    first, second, third = (make_library_image(caption=f"Own {n}") for n in range(3))
+    add = reverse("admin:library_gallery_add")
+    data = form_data(client.get(add).content.decode(), "gallery_form")
+    data.update({"title": "Footbridge", "caption": "The first morning.", "_save": "Save"})
+    # The rows in the order the editor numbered them, not the order they were typed.
+    for row, (image, position, caption) in enumerate(
+        [(third, 2, "Third"), (first, 0, ""), (second, 1, "Second, said differently")]
+    ):
+        data.update({f"items-{row}-image": str(image.pk), f"items-{row}-position": str(position),
+                     f"items-{row}-caption": caption})  # fmt: skip
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    gallery = Gallery.objects.get()
+    assert gallery.created_by == desk_editor
+    rows = [(item.image, item.shown_caption) for item in gallery.items.all()]
+    assert rows == [(first, "Own 0"), (second, "Second, said differently"), (third, "Third")]
+
+    change = reverse("admin:library_gallery_change", args=[gallery.pk])
+    page = client.get(change).content.decode()
+    assert "Copy this line into the story's body" in page
+    assert f"[gallery {gallery.pk}]" in page
+    before = list(gallery.items.values_list("pk", "image", "position", "caption"))
+    data = form_data(page, "gallery_form")
+    response = client.post(change, {**data, "_save": "Save"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(gallery.items.values_list("pk", "image", "position", "caption")) == before
+    gallery.refresh_from_db()
+    assert (gallery.title, gallery.caption) == ("Footbridge", "The first morning.")
+
+
+def test_an_image_in_a_gallery_cannot_be_deleted(client, desk_editor):
+    gallery = make_gallery(["Only"])
+    image = gallery.items.get().image
+    assert image.is_in_use()
+    assert Image.objects.unused().filter(pk=image.pk).count() == 0
+    client.force_login(desk_editor)
+    client.post(reverse("admin:library_image_delete", args=[image.pk]), {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists()
+    page = client.get(reverse("admin:library_image_change", args=[image.pk])).content.decode()
+    assert "Opening day" in page  # its "Used in" names the gallery
+
+
+def test_a_gallery_placed_in_a_story_cannot_be_deleted(client, desk_editor):
+    gallery = make_gallery(["One"])
+    story = make_story(body=f"<p>[gallery {gallery.pk}]</p>", status="draft", published_at=None)
+    unused = make_gallery(["Two"], title="Unused")
+    client.force_login(desk_editor)
+    page = client.get(reverse("admin:library_gallery_change", args=[gallery.pk])).content.decode()
+    assert story.headline in page  # "Used in", drafts too
+    response = client.post(
+        reverse("admin:library_gallery_delete", args=[gallery.pk]), {"post": "yes"}, follow=True
+    )
+    assert Gallery.objects.filter(pk=gallery.pk).exists()
+    assert "was not deleted" in response.content.decode()
+    client.post(reverse("admin:library_gallery_delete", args=[unused.pk]), {"post": "yes"})
+    assert not Gallery.objects.filter(pk=unused.pk).exists()
+    # Its pictures stay in the library.
+    assert Image.objects.count() == 2
+
+
+# --- The story page -------------------------------------------------------------------
+
+
+def test_a_placed_gallery_is_a_grid_with_captions_in_order(client):
+    gallery = make_gallery(["Zebra first", "", "Apple last"], caption="Pictures by the desk.")
+    GalleryImage.objects.filter(gallery=gallery, caption="").update(caption="")
+    items = list(gallery.items.all())
+    # Reorder: the positions decide, not the ids.
+    items[0].position, items[2].position = 9, 0
+    GalleryImage.objects.bulk_update(items, ["position"])
+    story = make_story(body=f"<p>Before.</p><p>[gallery {gallery.pk}]</p><p>After.</p>")
+    page = client.get(story.get_absolute_url()).content.decode()
+    (grid,) = galleries_on(page)
+    assert grid.xpath("string(.//h2)") == "Opening day"
+    figures = grid.xpath("./ul/li/figure")
+    assert [f.xpath("string(figcaption)").strip() for f in figures] == [
+        "Apple last", "Own", "Zebra first",
+    ]  # fmt: skip
+    for figure, item in zip(figures, [items[2], items[1], items[0]], strict=True):
+        (img,) = figure.xpath(".//img")
+        assert img.get("alt") == item.image.alt_text
+        assert (img.get("width"), img.get("height")) == ("480", "320")
+        assert "480w" in img.get("srcset")
+        assert figure.xpath(".//source[@type='image/webp']")
+    assert "Pictures by the desk." in grid.text_content()
+    # Nothing of the reference is left, and the paragraphs around it are.
+    body = story_body(page)
+    assert "[gallery" not in body.text_content()
+    assert [p.text for p in body.xpath("./p")] == ["Before.", "After."]
+
+
+def test_a_gallery_needs_no_javascript(client):
+    gallery = make_gallery(["One", "Two"])
+    story = make_story(body=f"<p>[gallery {gallery.pk}]</p>")
+    page = client.get(story.get_absolute_url()).content.decode()
+    (grid,) = galleries_on(page)
+    assert not grid.xpath(".//script|.//*[@onclick]|.//button")
+    # Each picture is a plain link to its largest rendition.
+    assert all(a.get("href") for a in grid.xpath(".//a"))
+    assert "<script" not in lxml.html.tostring(story_body(page)).decode()
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "[gallery 999999]",
+        "[gallery 0]",
+        "[gallery 999999999999999999]",  # the most digits read: no row has such an id
+        "[gallery 99999999999999999999999999]",  # more digits: text, never a query
+        "[gallery 9223372036854775808]",
+        "[gallery -1]",
+        "[gallery 1e3]",
+        "[gallery ١٢]",
+        "[gallery １２]",
+        "[audio 1]",
+        "[video 99999999]",
+        "[GALLERY 5]",
+    ],
+)
+def test_odd_and_hostile_references_never_fail(client, reference):
+    make_gallery(["One"])  # a real gallery, so a misread reference would show it
+    story = make_story(body=f"<p>Words.</p><p>{reference}</p>")
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert galleries_on(response.content.decode()) == []
+
+
+@pytest.mark.parametrize(
+    "reference", ["[gallery \x00 1]", "[gallery\x001]", "[\x00]", "\x00[gallery"]
+)
+def test_nul_bytes_in_a_reference_never_fail(client, reference):
+    make_gallery(["One"])
+    story = make_story(body=f"<p>{reference}</p>")
+    Story.objects.filter(pk=story.pk).update(body=f"<p>{reference}</p>")  # past the sanitiser
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_non_ascii_digits_are_not_a_reference(client):
+    # Python's int() reads "١٢" as 12: the page must not.
+    gallery = make_gallery(["One"])
+    arabic = str(gallery.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    story = make_story(body=f"<p>[gallery {arabic}]</p><p>[gallery {gallery.pk}]</p>")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert len(galleries_on(page)) == 1
+    assert f"[gallery {arabic}]" in story_body(page).text_content()
+
+
+def test_a_deleted_gallery_shows_nothing(client):
+    gallery = make_gallery(["One"])
+    story = make_story(body=f"<p>[gallery {gallery.pk}]</p><p>Still here.</p>")
+    gallery.delete()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert galleries_on(page) == []
+    assert story_body(page).text_content().strip() == "Still here."
+
+
+def test_a_reference_inside_a_list_or_quotation_stays_text(client):
+    gallery = make_gallery(["One"])
+    story = make_story(body=f"<blockquote><p>[gallery {gallery.pk}]</p></blockquote>")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert galleries_on(page) == []
+
+
+def test_a_gallery_only_shows_through_a_public_story(editor):
+    gallery = make_gallery(["Secret picture"], title="Unpublished pictures")
+    draft = make_story(body=f"<p>[gallery {gallery.pk}]</p>", status="draft", published_at=None)
+    client, editor_client = Client(), Client()
+    editor_client.force_login(editor)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for url in ["/", draft.section.get_absolute_url(), "/feed/"]:
+        response = client.get(url)
+        assert "Unpublished pictures" not in response.content.decode()
+    # Staff previewing the draft see it: the check above could fail.
+    page = editor_client.get(draft.get_absolute_url()).content.decode()
+    assert len(galleries_on(page)) == 1
+
+
+def test_the_reference_survives_saving_the_story_on_the_desk(editor_client):
+    from tests.articles.test_admin import story_change_data
+
+    gallery = make_gallery(["One"])
+    story = make_story(body=f"<p>Intro.</p><p>[gallery {gallery.pk}]</p>")
+    stored = Story.objects.get(pk=story.pk).body
+    response = editor_client.post(
+        reverse("admin:articles_story_change", args=[story.pk]),
+        story_change_data(editor_client, story),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert (
+        Story.objects.get(pk=story.pk).body
+        == stored
+        == (f"<p>Intro.</p><p>[gallery {gallery.pk}]</p>")
+    )
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        '<video src="/media/x.mp4" controls></video>',
+        '<audio src="/media/x.mp3" autoplay></audio>',
+        '<iframe src="https://evil.example/"></iframe>',
+        '<video><track src="/media/x.vtt" kind="captions"></video>',
+        '<figure class="gallery"><source src="https://evil.example/x.mp4"></figure>',
+    ],
+)
+def test_the_sanitiser_still_strips_pasted_players(pasted):
+    story = make_story(body=f"<p>Text.</p>{pasted}")
+    story.refresh_from_db()
+    for tag in ("<video", "<audio", "<iframe", "<track", "<source", "evil.example"):
+        assert tag not in story.body
+
+
+# --- Query count ----------------------------------------------------------------------
+
+# The story page placing galleries runs two queries more (the galleries; their pictures
+# with their images), whatever the number of galleries or pictures; with an audio or
+# video file, one more. A body that places nothing costs nothing.
+GALLERY_QUERIES = 2
+MEDIA_QUERIES = 1
+
+
+@pytest.mark.parametrize("picture_counts", [[], [2], [1, 3, 5]], ids=["none", "one", "three"])
+def test_the_story_page_costs_the_same_with_any_number_of_galleries(
+    client, django_assert_num_queries, picture_counts
+):
+    urls = build_newsroom(SIZES["small"])
+    galleries = [make_gallery([f"Picture {n}" for n in range(count)]) for count in picture_counts]
+    story = Story.objects.get(pk=Story.objects.published().order_by("-published_at")[0].pk)
+    body = "".join(f"<p>Para.</p><p>[gallery {g.pk}]</p>" for g in galleries) or "<p>Para.</p>"
+    Story.objects.filter(pk=story.pk).update(body=body)
+    expected = EXPECTED_QUERIES["story"] + (GALLERY_QUERIES if galleries else 0)
+    with django_assert_num_queries(expected):
+        response = client.get(urls["story"])
+    page = response.content.decode()
+    assert len(galleries_on(page)) == len(picture_counts)
+    assert page.count('class="gallery__item"') == sum(picture_counts)
