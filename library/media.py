@@ -37,13 +37,13 @@ class Kind(models.TextChoices):
 
 
 # Extension → (container sniffed from the first bytes, MIME type per kind it may hold).
-# WebM and Ogg hold either sound or pictures; the others one of the two.
+# WebM, MP4 and Ogg may hold sound only; the first kind listed is the one assumed.
 MEDIA_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "mp3": ("mp3", {Kind.AUDIO: "audio/mpeg"}),
     "m4a": ("mp4", {Kind.AUDIO: "audio/mp4"}),
     "mp4": ("mp4", {Kind.VIDEO: "video/mp4", Kind.AUDIO: "audio/mp4"}),
     "m4v": ("mp4", {Kind.VIDEO: "video/mp4"}),
-    "ogg": ("ogg", {Kind.AUDIO: "audio/ogg", Kind.VIDEO: "video/ogg"}),
+    "ogg": ("ogg", {Kind.AUDIO: "audio/ogg", Kind.VIDEO: "video/ogg"}),  # mostly Vorbis
     "oga": ("ogg", {Kind.AUDIO: "audio/ogg"}),
     "opus": ("ogg", {Kind.AUDIO: "audio/ogg"}),
     "ogv": ("ogg", {Kind.VIDEO: "video/ogg"}),
@@ -51,6 +51,10 @@ MEDIA_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "wav": ("wav", {Kind.AUDIO: "audio/wav"}),
 }
 MEDIA_EXTENSIONS = list(MEDIA_TYPES)
+
+
+def default_kind(kinds: dict) -> str:
+    return str(next(iter(kinds), Kind.VIDEO))
 
 
 def max_media_bytes() -> int:
@@ -231,7 +235,8 @@ class MediaFile(models.Model):
         max_length=5,
         choices=Kind.choices,
         blank=True,
-        help_text="Empty: worked out from the file (a WebM or Ogg is taken as video).",
+        help_text="Empty: worked out from the file (a WebM or MP4 is taken as video, an Ogg "
+        "as audio).",
     )
     title = models.CharField(max_length=255, blank=True, help_text="Empty: the file's name.")
     caption = models.CharField(max_length=500, blank=True)
@@ -274,7 +279,7 @@ class MediaFile(models.Model):
                 self.title = " ".join(stem.replace("_", " ").replace("-", " ").split())[:255]
         if not self.kind and self.file:
             kinds = MEDIA_TYPES.get(extension_of(self.file.name), ("", {}))[1]
-            self.kind = Kind.VIDEO if Kind.VIDEO in kinds else Kind.AUDIO
+            self.kind = default_kind(kinds)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -285,7 +290,7 @@ class MediaFile(models.Model):
         if not kinds:
             return  # the file field's own validators say why
         if not self.kind:
-            self.kind = Kind.VIDEO if Kind.VIDEO in kinds else Kind.AUDIO
+            self.kind = default_kind(kinds)
         elif self.kind not in kinds:
             raise ValidationError(
                 {"kind": f"A .{extension_of(self.file.name)} file is not {self.kind}."}
