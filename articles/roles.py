@@ -34,9 +34,18 @@ ROLES: dict[str, dict] = {
             "articles.view_previewlink",
             "taggit.view_tag",
         ],  # fmt: skip
-        # Granted by a later migration (library 0002): contributors find images in the
-        # library and add new ones; changing one everyone shares is the editors'.
-        "granted_later": ["library.add_image", "library.view_image"],
+        # Granted by later migrations (library 0002, 0100): contributors find images,
+        # galleries and audio/video in the library and add new ones; changing one
+        # everyone shares is the editors'.
+        "granted_later": [
+            "library.add_image",
+            "library.view_image",
+            *(
+                f"library.{action}_{model}"
+                for action in ("add", "view")
+                for model in ("gallery", "galleryimage", "mediafile")
+            ),
+        ],  # fmt: skip
     },
     EDITOR: {
         "description": (
@@ -123,6 +132,12 @@ ROLES: dict[str, dict] = {
             "library.change_image",
             "library.delete_image",
             "library.view_image",
+            # Galleries, audio and video (library 0100).
+            *(
+                f"library.{action}_{model}"
+                for action in ("add", "change", "delete", "view")
+                for model in ("gallery", "galleryimage", "mediafile")
+            ),
         ],  # fmt: skip
     },
     ADMINISTRATOR: {
