@@ -281,3 +281,47 @@ def test_the_story_page_costs_the_same_with_any_number_of_galleries(
     page = response.content.decode()
     assert len(galleries_on(page)) == len(picture_counts)
     assert page.count('class="gallery__item"') == sum(picture_counts)
+
+
+# --- The demo newsroom ----------------------------------------------------------------
+
+
+def test_the_demo_newsroom_has_a_gallery(demo_newsroom, client):
+    from library.demo import GALLERY_TITLE, PICTURES, STORY_SLUG
+
+    story = Story.objects.get(slug=STORY_SLUG)
+    gallery = Gallery.objects.get(title=GALLERY_TITLE)
+    assert f"<p>[gallery {gallery.pk}]</p>" in story.body
+    page = client.get(story.get_absolute_url()).content.decode()
+    (grid,) = galleries_on(page)
+    captions = [f.xpath("string(figcaption)") for f in grid.xpath("./ul/li/figure")]
+    assert [c.split(" Illustration")[0].strip() for c in captions] == [p[4] for p in PICTURES]
+    assert all(img.get("alt") for img in grid.xpath(".//img"))
+    for image in Image.objects.filter(gallery_items__gallery=gallery):
+        assert (demo_newsroom.media_root / image.file.name).exists()
+
+
+def test_a_demo_reset_rebuilds_one_gallery_and_removes_the_old_pictures(demo_newsroom, settings):
+    from django.core.management import call_command
+
+    from library.demo import GALLERY_TITLE, PICTURES, STORY_SLUG
+
+    old = Gallery.objects.get(title=GALLERY_TITLE)
+    old_files = [item.image.file.name for item in old.items.all()]
+    mine = make_gallery(["Desk's own"], title=GALLERY_TITLE)  # same title, not the demo's
+    settings.DEBUG = True
+    with django_capture_on_commit():
+        call_command("load_demo", "--reset", verbosity=0)
+    assert Gallery.objects.filter(pk=old.pk).count() == 0
+    assert Gallery.objects.filter(pk=mine.pk).exists()
+    assert Image.objects.filter(file__in=old_files).count() == 0
+    assert all(not (settings.MEDIA_ROOT / name).exists() for name in old_files)
+    (new,) = Gallery.objects.filter(title=GALLERY_TITLE).exclude(pk=mine.pk)
+    assert f"[gallery {new.pk}]" in Story.objects.get(slug=STORY_SLUG).body
+    assert new.items.count() == len(PICTURES)
+
+
+def django_capture_on_commit():
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
