@@ -232,6 +232,9 @@ STORAGES = {
 # Uploads larger than this are refused before Pillow sees them (see articles/images.py).
 NEWSROOM_MAX_IMAGE_BYTES = env.int("NEWSROOM_MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
 NEWSROOM_MAX_IMAGE_PIXELS = env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=40_000_000)
+# Audio and video uploads larger than this are refused (library/media.py). The web server
+# in front (deploy/) must accept request bodies at least this large.
+NEWSROOM_MAX_MEDIA_BYTES = env.int("NEWSROOM_MAX_MEDIA_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
