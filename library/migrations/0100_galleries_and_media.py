@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('file', models.FileField(help_text='MP3, M4A, MP4, Ogg, WebM or WAV.', max_length=255, upload_to=library.media.stored_media_name, validators=[django.core.validators.FileExtensionValidator(['mp3', 'm4a', 'mp4', 'm4v', 'ogg', 'oga', 'opus', 'ogv', 'webm', 'wav']), library.media.validate_media_file])),
-                ('kind', models.CharField(blank=True, choices=[('audio', 'Audio'), ('video', 'Video')], help_text='Empty: worked out from the file (a WebM or Ogg is taken as video).', max_length=5)),
+                ('kind', models.CharField(blank=True, choices=[('audio', 'Audio'), ('video', 'Video')], help_text='Empty: worked out from the file (a WebM or MP4 is taken as video, an Ogg as audio).', max_length=5)),
                 ('title', models.CharField(blank=True, help_text="Empty: the file's name.", max_length=255)),
                 ('caption', models.CharField(blank=True, max_length=500)),
                 ('credit', models.CharField(blank=True, max_length=200)),
