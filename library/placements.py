@@ -112,11 +112,14 @@ def render(body: str, placements: Placements | None = None) -> str:
     if placements is None:
         placements = load(body)
     parts, position = [], 0
+    shown: dict[int, int] = {}  # times each gallery is shown: its heading's id is unique
     for token, kind, number in found:
         parts.append(body[position : token.start()])
         if kind == "gallery":
             gallery = placements.galleries.get(number)
-            parts.append(render_gallery(gallery) if gallery is not None else "")
+            if gallery is not None:
+                shown[number] = shown.get(number, 0) + 1
+                parts.append(render_gallery(gallery, occurrence=shown[number]))
         else:
             media = placements.media.get(number)
             # `[audio 4]` places file 4 only if it is audio: a typo shows nothing.
@@ -155,7 +158,7 @@ def _picture(item) -> str:
     )
 
 
-def render_gallery(gallery) -> str:
+def render_gallery(gallery, occurrence: int = 1) -> str:
     """An accessible grid: a list of figures, each with its caption and credit. It
     needs no JavaScript; each picture links to its largest rendition."""
     items = [item for item in gallery.items.all() if item.image.file]
@@ -189,7 +192,7 @@ def render_gallery(gallery) -> str:
         )
     if not figures:
         return ""
-    heading_id = f"gallery-{gallery.pk}-title"
+    heading_id = f"gallery-{gallery.pk}-title" + (f"-{occurrence}" if occurrence > 1 else "")
     caption = (
         format_html('<p class="gallery__summary">{}</p>', gallery.caption)
         if gallery.caption

@@ -49,6 +49,10 @@ def public_pages() -> dict[str, str]:
         "story with an embed": Story.objects.published()
         .get(body__contains="youtube.com/watch")
         .get_absolute_url(),
+        # The demo's story with a gallery (library/placements.py): its grid is checked too.
+        "story with a gallery": Story.objects.published()
+        .get(body__contains="[gallery ")
+        .get_absolute_url(),
         "byline": byline.get_absolute_url(),
         "tag": reverse("articles:tag", args=[tag.slug]),
         "corrections": reverse("articles:corrections"),

@@ -325,3 +325,14 @@ def django_capture_on_commit():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_a_gallery_placed_twice_keeps_its_ids_unique(client):
+    gallery = make_gallery(["One"])
+    story = make_story(
+        body=f"<p>[gallery {gallery.pk}]</p><p>Text.</p><p>[gallery {gallery.pk}]</p>"
+    )
+    grids = galleries_on(client.get(story.get_absolute_url()).content.decode())
+    ids = [grid.get("aria-labelledby") for grid in grids]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert [grid.xpath("string(.//h2/@id)") for grid in grids] == ids
