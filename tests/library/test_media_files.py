@@ -237,3 +237,17 @@ def test_the_story_page_loads_every_file_in_one_query(client, django_assert_num_
     with django_assert_num_queries(EXPECTED_QUERIES["story"] + 1):
         response = client.get(urls["story"])
     assert len(figures_on(response.content.decode())) == 4
+
+
+def test_captions_from_a_media_host_ask_for_cors(client, settings):
+    # A <track> from another origin loads only with CORS; on the site's own origin the
+    # player needs no crossorigin attribute (which would make CORS necessary).
+    video = make_media("clip.mp4", MP4, captions=VTT)
+    story = make_story(body=f"<p>[video {video.pk}]</p>")
+    (figure,) = figures_on(client.get(story.get_absolute_url()).content.decode())
+    assert figure.xpath("./video/@crossorigin") == []
+    settings.MEDIA_URL = "https://media.example/"
+    story.save()  # a change purges the cached page
+    (figure,) = figures_on(client.get(story.get_absolute_url()).content.decode())
+    assert figure.xpath("./video/@crossorigin") == ["anonymous"]
+    assert figure.xpath(".//track/@src")[0].startswith("https://media.example/")
