@@ -61,6 +61,19 @@ def _references(body: str):
             yield token, token["kind"].lower(), (number if 0 < number <= MAX_ID else None)
 
 
+def without_placements(body: str) -> str:
+    """`body` without its reference paragraphs: the words a reader reads, for the plain
+    text that search and teasers' excerpts are made from ("[gallery 12]" is neither)."""
+    if not body or "[" not in body:
+        return body
+    parts, position = [], 0
+    for token, _kind, _number in _references(body):
+        parts.append(body[position : token.start()])
+        position = token.end()
+    parts.append(body[position:])
+    return "".join(parts)
+
+
 def referenced_ids(body: str) -> tuple[set[int], set[int]]:
     """The gallery ids and the audio/video ids that `body` places."""
     galleries: set[int] = set()

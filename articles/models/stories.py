@@ -29,6 +29,7 @@ from articles import workflow
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_html
 from articles.images import TEASER_SIZE, lead_rendition
 from articles.text import html_to_text
+from library.placements import without_placements
 
 from .addresses import AddressHistory, quick_reverse
 from .lead_image import LeadImage
@@ -394,7 +395,7 @@ class Story(AddressHistory, Workflow, LeadImage):
     def save(self, *args, **kwargs) -> None:
         # Sanitise here so every path (admin, shell, import) stores clean HTML.
         self.body = clean_html(self.body)
-        self.body_text = html_to_text(self.body)
+        self.body_text = html_to_text(without_placements(self.body))
         # Publication times are kept to the second: that is what readers and schedules
         # see, and HTML's datetime attribute allows at most three decimals anyway.
         for field in ("published_at", "materially_updated_at", "embargo_until"):

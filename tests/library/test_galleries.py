@@ -336,3 +336,18 @@ def test_a_gallery_placed_twice_keeps_its_ids_unique(client):
     ids = [grid.get("aria-labelledby") for grid in grids]
     assert len(ids) == 2 and len(set(ids)) == 2
     assert [grid.xpath("string(.//h2/@id)") for grid in grids] == ids
+
+
+def test_a_placement_is_not_words_for_search_or_the_teasers_excerpt(client):
+    gallery = make_gallery(["The ribbon"])
+    story = make_story(
+        headline="Bridge opens",
+        dek="",
+        body=f"<p>[gallery {gallery.pk}]</p><p>Crowds crossed the river at noon.</p>"
+        "<blockquote><p>[gallery 7] is how the mayor wrote it.</p></blockquote>",
+    )
+    assert story.body_text.startswith("Crowds crossed the river at noon.")
+    assert "[gallery 7] is how the mayor wrote it." in story.body_text  # quoted: words
+    section_page = client.get(story.section.get_absolute_url()).content.decode()
+    assert f"[gallery {gallery.pk}]" not in section_page
+    assert "Crowds crossed the river at noon." in section_page
