@@ -15,6 +15,11 @@ from articles.images import IMAGE_EXTENSIONS, PORTRAIT_SIZE, rendition_url, vali
 from .addresses import quick_reverse, validate_section_slug
 
 
+def section_url(slug: str) -> str:
+    """A section's address from its slug (`Section.get_absolute_url` is this)."""
+    return quick_reverse("articles:section", slug=slug)
+
+
 class SectionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -62,7 +67,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return quick_reverse("articles:section", slug=self.slug)
+        return section_url(self.slug)
 
     def clean(self) -> None:
         ancestor = self.parent

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import RowNumber, Substr
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
@@ -54,6 +55,33 @@ def credits_prefetch() -> Prefetch:
 
 # Enough text for the 40 words a teaser shows when a story has no dek.
 TEASER_START_CHARACTERS = 600
+
+
+def story_url(section_slug: str, local_date, slug: str) -> str:
+    """A story's address from its section's slug, its local date and its slug (for lists
+    that read rows rather than stories: `Story.get_absolute_url` is this)."""
+    return quick_reverse(
+        "articles:story",
+        section=section_slug,
+        year=f"{local_date.year:04d}",
+        month=f"{local_date.month:02d}",
+        day=f"{local_date.day:02d}",
+        slug=slug,
+    )
+
+
+class AmongSubquery(In):
+    """`pk IN (subquery)`, which PostgreSQL is asked as `pk = ANY(ARRAY(subquery))`.
+
+    For a small sliced subquery (the newest few hundred stories) that makes it read the
+    subquery's ids first and look each up by primary key; as `IN` it may instead hash
+    the ids and scan the whole table for them (7 ms at 10,000 stories, 10x at 100,000).
+    """
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -142,6 +170,10 @@ class StoryQuerySet(models.QuerySet):
             output_field=models.IntegerField(),
         )
         return self.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
+
+    def among_newest(self, count: int):
+        """Those of these stories that are also among the newest `count` of them."""
+        return self.filter(AmongSubquery(F("pk"), self.newest_first().values("pk")[:count]))
 
     def latest_per_section(self, per_section: int):
         """The newest `per_section` stories of every section, in one query."""
@@ -411,15 +443,7 @@ class Story(AddressHistory, Workflow, LeadImage):
         self._note_address()
 
     def get_absolute_url(self) -> str:
-        date = timezone.localtime(self.url_date)
-        return quick_reverse(
-            "articles:story",
-            section=self.section.slug,
-            year=f"{date.year:04d}",
-            month=f"{date.month:02d}",
-            day=f"{date.day:02d}",
-            slug=self.slug,
-        )
+        return story_url(self.section.slug, timezone.localtime(self.url_date), self.slug)
 
     @property
     def archive_day_url(self) -> str:

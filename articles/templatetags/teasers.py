@@ -6,8 +6,8 @@ rendering them. A teaser's HTML depends only on what it shows (the story's headl
 address, date, dek or start of text, picture, kind, section, credits and comment count)
 and on the time zone and script prefix, so its cache key is made of exactly those: an
 edit, a renamed section or byline, a new comment all make a new key, and a stale teaser
-cannot be served. Nothing needs purging; old entries expire. A section block on the home
-page (a list of headlines and dates) is keyed the same way.
+cannot be served. Nothing needs purging; old entries expire. The home page's section
+blocks (lists of headlines and dates) are keyed the same way.
 """
 
 from __future__ import annotations
@@ -61,12 +61,12 @@ def teaser(story, level=None) -> SafeString:
 
 
 @register.simple_tag
-def section_block(block: dict) -> SafeString:
-    """A home page block: its section's name and link, and its stories' headlines."""
-    section = block["section"]
-    shown = (
-        section.pk, section.slug, section.name,
-        [(s.pk, s.headline, s.slug, s.section.slug, s.published_at, s.created_at)
-         for s in block["stories"]],
-    )  # fmt: skip
-    return rendered_once(shown, "articles/_section_block.html", {"block": block})
+def section_blocks(blocks: list[dict]) -> SafeString:
+    """The home page's section blocks (`articles.views.public.section_blocks`): each
+    section's name and link, and its stories' headlines, in one fragment."""
+    shown = [
+        (block["pk"], block["slug"], block["name"], block["url"],
+         [(s["pk"], s["headline"], s["url"], s["datetime"], s["day"]) for s in block["stories"]])
+        for block in blocks
+    ]  # fmt: skip
+    return rendered_once(shown, "articles/_section_blocks.html", {"blocks": blocks})

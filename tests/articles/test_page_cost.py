@@ -186,7 +186,7 @@ def test_home_page_blocks_are_remembered_and_follow_their_headlines(client, sett
     stories = [make_story(section=section, headline=f"Harbour story {n}") for n in range(6)]
     home = client.get("/").content.decode()
     assert "Harbour story 5" in home and 'id="block-' + section.slug + '"' in home
-    assert any("newsroom:fragment:articles/_section_block.html:" in key for key in cache._cache)
+    assert any("newsroom:fragment:articles/_section_blocks.html:" in key for key in cache._cache)
     assert client.get("/").content.decode() == home  # the same page from the fragments
 
     def block() -> str:
