@@ -10,7 +10,12 @@ from django.utils.functional import cached_property
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFill
 
-from articles.images import IMAGE_EXTENSIONS, PORTRAIT_SIZE, rendition_url, validate_image_file
+from articles.images import (
+    IMAGE_EXTENSIONS,
+    PORTRAIT_SIZE,
+    spec_rendition_url,
+    validate_image_file,
+)
 
 from .addresses import quick_reverse, validate_section_slug
 
@@ -131,7 +136,7 @@ class Byline(models.Model):
 
     @cached_property
     def photo_url(self) -> str:
-        return rendition_url(self.photo_thumbnail) if self.photo else ""
+        return spec_rendition_url(self, "photo_thumbnail") if self.photo else ""
 
     @property
     def is_organization(self) -> bool:

@@ -144,6 +144,7 @@ def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, 
     from django.core.cache import cache
     from django.template.loader import render_to_string
 
+    from articles.templatetags.teasers import teaser_context
     from comments.models import Comment
     from tests.comments.factories import make_comment
 
@@ -162,9 +163,8 @@ def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, 
     assert "First words" in first and "Ann Writer" in first
     assert any("newsroom:fragment:articles/_story_teaser.html:" in key for key in cache._cache)
     listed = Story.objects.listed().for_teasers().get(pk=story.pk)
-    assert render_to_string("articles/_story_teaser.html", {"story": listed}).strip() in (
-        client.get(section_page).content.decode()
-    )
+    html = render_to_string("articles/_story_teaser.html", teaser_context(listed))
+    assert html.strip() in client.get(section_page).content.decode()
     writer.name = "Ann Renamed"
     writer.save()
     assert "Ann Renamed" in teasers()
@@ -201,3 +201,32 @@ def test_home_page_blocks_are_remembered_and_follow_their_headlines(client, sett
     section.name = "Waterfront"
     section.save()
     assert ">Waterfront</a></h2>" in block()
+
+
+def test_dates_written_in_python_are_what_the_date_filter_writes(settings):
+    """Teasers and the home page's headlines format their dates in Python, once: the
+    same text as `|date:"c"`, `|date:"F j, Y"` and `|date:"M j"` in local time."""
+    from datetime import UTC, datetime
+
+    from django.template import Context, Template
+
+    from articles.templatetags.teasers import teaser_context
+    from articles.views.public import section_blocks
+
+    settings.TIME_ZONE = "America/Chicago"
+    # 03:30 UTC on March 1st is still February 28th in Chicago.
+    moment = datetime(2026, 3, 1, 3, 30, tzinfo=UTC)
+    story = make_story(published_at=moment, dek="")
+    filters = Template("{{ d|date:'c' }}|{{ d|date:'F j, Y' }}|{{ d|date:'M j' }}")
+    iso, long_date, short_date = filters.render(Context({"d": moment})).split("|")
+    listed = Story.objects.listed().for_teasers().get(pk=story.pk)
+    teaser = teaser_context(listed)["teaser"]
+    assert (
+        (teaser["datetime"], teaser["date"])
+        == (iso, long_date)
+        == ("2026-02-28T21:30:00-06:00", "February 28, 2026")
+    )
+    (block,) = section_blocks()
+    (line,) = block["stories"]
+    assert (line["datetime"], line["day"], line["url"]) == (iso, "Feb 28", story.get_absolute_url())
+    assert short_date == "Feb 28"
