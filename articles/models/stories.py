@@ -15,9 +15,8 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q
-from django.db.models.functions import RowNumber, Substr
-from django.db.models.lookups import In
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
@@ -68,20 +67,6 @@ def story_url(section_slug: str, local_date, slug: str) -> str:
         day=f"{local_date.day:02d}",
         slug=slug,
     )
-
-
-class AmongSubquery(In):
-    """`pk IN (subquery)`, which PostgreSQL is asked as `pk = ANY(ARRAY(subquery))`.
-
-    For a small sliced subquery (the newest few hundred stories) that makes it read the
-    subquery's ids first and look each up by primary key; as `IN` it may instead hash
-    the ids and scan the whole table for them (7 ms at 10,000 stories, 10x at 100,000).
-    """
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -170,20 +155,6 @@ class StoryQuerySet(models.QuerySet):
             output_field=models.IntegerField(),
         )
         return self.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
-
-    def among_newest(self, count: int):
-        """Those of these stories that are also among the newest `count` of them."""
-        return self.filter(AmongSubquery(F("pk"), self.newest_first().values("pk")[:count]))
-
-    def latest_per_section(self, per_section: int):
-        """The newest `per_section` stories of every section, in one query."""
-        return self.alias(
-            rank_in_section=models.Window(
-                RowNumber(),
-                partition_by=[F("section_id")],
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        ).filter(rank_in_section__lte=per_section)
 
 
 class SectionListing(models.Model):

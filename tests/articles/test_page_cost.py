@@ -230,3 +230,41 @@ def test_dates_written_in_python_are_what_the_date_filter_writes(settings):
     (line,) = block["stories"]
     assert (line["datetime"], line["day"], line["url"]) == (iso, "Feb 28", story.get_absolute_url())
     assert short_date == "Feb 28"
+
+
+def test_the_home_page_ranks_the_newest_stories_per_section_as_the_orm_would():
+    """`newest_per_section` ranks in SQL of its own around the ORM's query: the same
+    rows as the ORM's window function over the newest stories, hidden ones left out."""
+    from datetime import timedelta
+
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+    from django.utils import timezone
+
+    from articles.views.public import HEADLINE_COLUMNS, newest_per_section
+
+    now = timezone.now()
+    sections = [make_section(name=name) for name in ("b", "B", "a", "Z")]
+    for number in range(23):
+        make_story(
+            section=sections[number % 3 if number % 5 else 3],
+            # Two stories share each time: the id breaks the tie.
+            published_at=now - timedelta(hours=number // 2 + 1),
+        )
+    make_story(section=sections[2], status="draft")
+    make_story(section=sections[2], published_at=now + timedelta(hours=1))  # scheduled
+    listed = Story.objects.listed()
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("section_id")],
+        order_by=[F("published_at").desc(), F("pk").desc()],
+    )
+    for count in (1, 3, 12):
+        expected = (
+            listed.filter(pk__in=listed.newest_first().values("pk")[:400])
+            .alias(place=rank)
+            .filter(place__lte=count)
+            .order_by("section__position", "section__name", "section_id", "-published_at", "-pk")
+            .values_list(*HEADLINE_COLUMNS, "section__position")
+        )
+        assert [tuple(row) for row in newest_per_section(count)] == list(expected)
