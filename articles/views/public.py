@@ -77,14 +77,10 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         return context
 
     def arrange(self) -> dict:
-        listed = Story.objects.listed()
-        stories = listed.without_body().with_teaser_fields()
-        # The newest featured story leads; without one, the newest story. Both lookups
-        # walk an index from the newest end, whatever the size of the archive.
-        newest = list(stories.newest_first()[: HOME_LATEST_COUNT + 1])
-        lead = stories.filter(is_featured=True).newest_first().first() or (
-            newest[0] if newest else None
-        )
+        stories = Story.objects.listed().without_body().with_teaser_fields()
+        # The newest featured story leads; without one, the newest story.
+        newest, lead = stories.newest_and_featured(HOME_LATEST_COUNT + 1)
+        lead = lead or (newest[0] if newest else None)
         latest = [story for story in newest if lead and story.pk != lead.pk][:HOME_LATEST_COUNT]
         return self.with_section_blocks(lead, latest)
 
