@@ -7,6 +7,7 @@ of pixels: a "decompression bomb"), and the whole image decodes (a truncated fil
 
 from __future__ import annotations
 
+import inspect
 import logging
 import warnings
 
@@ -149,6 +150,22 @@ def rendition_url(rendition) -> str:
         return ""
 
 
+def spec_rendition_url(instance, field_name: str) -> str:
+    """`rendition_url(getattr(instance, field_name))` for an ImageSpecField, without
+    making the rendition object when its URL is known: making one works out its name
+    at once, for which imagekit pickles the spec's processors (about 0.3 ms a picture).
+    """
+    descriptor = inspect.getattr_static(type(instance), field_name)
+    source = getattr(getattr(instance, descriptor.source_field_name), "name", None)
+    key = (descriptor.field.spec_id, source, "url")
+    if source and key in _RENDITIONS:
+        return _RENDITIONS[key]
+    url = rendition_url(getattr(instance, field_name))
+    if source and url:  # what could not be made is tried again next time
+        _remember(key, url)
+    return url
+
+
 def rendition_size(rendition) -> int:
     """A rendition's size in bytes (a feed's enclosure length), 0 if it has no file;
     like its URL, read once per process and not on every feed."""
@@ -158,7 +175,7 @@ def rendition_size(rendition) -> int:
         return 0
 
 
-# (the spec's class, the original's file name, "url" or "size") → the value
+# (the spec's class or id, the original's file name, "url" or "size") → the value
 _RENDITIONS: dict[tuple, str | int] = {}
 RENDITIONS_KEPT = 100_000  # about 20 MB per process at most
 
@@ -173,10 +190,14 @@ def _remembered(rendition, attribute: str):
         return _RENDITIONS[key]
     value = getattr(rendition, attribute)
     if source:  # not for a rendition without an original file
-        if len(_RENDITIONS) >= RENDITIONS_KEPT:
-            _RENDITIONS.clear()
-        _RENDITIONS[key] = value
+        _remember(key, value)
     return value
+
+
+def _remember(key: tuple, value: str | int) -> None:
+    if len(_RENDITIONS) >= RENDITIONS_KEPT:
+        _RENDITIONS.clear()
+    _RENDITIONS[key] = value
 
 
 def forget_renditions() -> None:

@@ -59,7 +59,7 @@ def arrange(front: Front, now: datetime | None = None) -> dict:
     top_pins = [pin["story"] for pin in pins if pin["slot"] == Pin.Slot.TOP]
     # The lead first, then the top stories in order, each once.
     order = list(dict.fromkeys([*lead_pins, *top_pins]))
-    stories = Story.objects.listed().with_teaser_fields().pinned_first(order)
+    stories = Story.objects.listed().without_body().with_teaser_fields().pinned_first(order)
     rows = list(stories[: HOME_LATEST_COUNT + 1 + len(order)])
     pinned = {story.pk: story for story in rows if story.pk in order}
     newest = [story for story in rows if story.pk not in pinned]

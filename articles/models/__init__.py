@@ -23,7 +23,7 @@ from .addresses import (
 
 # now_to_the_second: migration 0006 names it here.
 from .desk import Autosave, Correction, EditLock, PreviewLink, now_to_the_second
-from .sections import Byline, Section, SectionPin, remember_pins
+from .sections import Byline, Section, SectionPin, remember_pins, section_url
 from .stories import (
     SectionListing,
     Story,
@@ -32,6 +32,7 @@ from .stories import (
     add_teaser_annotation,
     credits_prefetch,
     refresh_listings,
+    story_url,
 )
 from .taxonomy import SectionRedirect, TagAlias, TagRedirect, ascii_slug, folded
 from .workflow import (
@@ -69,6 +70,8 @@ __all__ = [
     "credits_prefetch",
     "now_to_the_second",
     "remember_pins",
+    "section_url",
+    "story_url",
     "unique_slug",
     "unique_story_slug",
     "validate_section_slug",

@@ -128,28 +128,33 @@ class AddressHistory:
 # a link never changes while the process runs, so it is worked out once per name, script
 # prefix and kind of arguments, and filled in after that. Only plain ASCII slugs and
 # numbers take the quick way: whatever reverse() would have to quote goes through it.
-_PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
-_LINK_SHAPES: dict[tuple, list[tuple[str, str | None]] | None] = {}
+# Every value plain and not empty, checked in one match: "/" cannot occur in a value
+# that passes, so the values joined with it split back unambiguously.
+_ALL_PLAIN = re.compile(r"[-a-zA-Z0-9_]+(?:/[-a-zA-Z0-9_]+)*")
+# A shape is kept as a str.format() pattern, "/{section}/{year}/…/{slug}/", filled in C.
+_LINK_SHAPES: dict[tuple, str | None] = {}
 
 
 def quick_reverse(name: str, **kwargs: str | int) -> str:
     """reverse(name, kwargs=kwargs): the same string, without walking the URLconf."""
     values = {key: str(value) for key, value in kwargs.items()}
-    if not all(_PLAIN.fullmatch(value) for value in values.values()):
+    if not _ALL_PLAIN.fullmatch("/".join(values.values())):
         return reverse(name, kwargs=kwargs)
     # Digits may meet converters that pad or check them: their shape is kept apart.
-    kinds = tuple(sorted((key, len(v) if v.isdigit() else 0) for key, v in values.items()))
+    kinds = tuple([(key, len(v) if v.isdigit() else 0) for key, v in values.items()])
     shape_key = (name, get_script_prefix(), kinds)
-    if shape_key not in _LINK_SHAPES:
-        _LINK_SHAPES[shape_key] = _link_shape(name, values)
-    shape = _LINK_SHAPES[shape_key]
+    try:
+        shape = _LINK_SHAPES[shape_key]
+    except KeyError:
+        shape = _LINK_SHAPES[shape_key] = _link_shape(name, values)
     if shape is None:
         return reverse(name, kwargs=kwargs)
-    return "".join(text if slot is None else values[slot] for text, slot in shape)
+    return shape.format_map(values)
 
 
-def _link_shape(name: str, values: dict[str, str]) -> list[tuple[str, str | None]] | None:
-    """The link as literal parts and argument slots; None if it cannot be worked out."""
+def _link_shape(name: str, values: dict[str, str]) -> str | None:
+    """The link as a str.format() pattern of its arguments; None if it cannot be worked
+    out."""
     if len(values) > 9:
         return None
     markers = {}
@@ -162,8 +167,11 @@ def _link_shape(name: str, values: dict[str, str]) -> list[tuple[str, str | None
         return None
     by_marker = {marker: key for key, marker in markers.items()}
     pieces = re.split("(" + "|".join(map(re.escape, by_marker)) + ")", marked)
-    shape = [(piece, by_marker.get(piece)) for piece in pieces if piece]
+    shape = "".join(
+        "{" + by_marker[piece] + "}" if piece in by_marker
+        else piece.replace("{", "{{").replace("}", "}}")
+        for piece in pieces
+    )  # fmt: skip
     # Kept only if it gives what reverse() gives (a marker that also occurs in the
     # URL's own text, say, would not).
-    filled = "".join(text if slot is None else values[slot] for text, slot in shape)
-    return shape if filled == reverse(name, kwargs=values) else None
+    return shape if shape.format_map(values) == reverse(name, kwargs=values) else None

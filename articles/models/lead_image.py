@@ -16,7 +16,7 @@ from articles.images import (
     PAGE_IMAGE_WIDTH,
     SOCIAL_IMAGE_WIDTH,
     TEASER_SIZE,
-    rendition_url,
+    spec_rendition_url,
     validate_image_file,
 )
 
@@ -55,15 +55,15 @@ class LeadImage(models.Model):
 
     @cached_property
     def teaser_image_url(self) -> str:
-        return rendition_url(self.lead_image_thumbnail) if self.lead_image else ""
+        return spec_rendition_url(self, "lead_image_thumbnail") if self.lead_image else ""
 
     @cached_property
     def lead_image_url(self) -> str:
-        return rendition_url(self.lead_rendition(PAGE_IMAGE_WIDTH)) if self.lead_image else ""
+        return self.lead_rendition_url(PAGE_IMAGE_WIDTH) if self.lead_image else ""
 
     @cached_property
     def social_image_url(self) -> str:
-        return rendition_url(self.lead_rendition(SOCIAL_IMAGE_WIDTH)) if self.lead_image else ""
+        return self.lead_rendition_url(SOCIAL_IMAGE_WIDTH) if self.lead_image else ""
 
     def lead_image_srcset(self) -> list[tuple[str, int]]:
         """(url, width) pairs for a responsive srcset, never wider than the original."""
@@ -74,7 +74,7 @@ class LeadImage(models.Model):
             actual = min(width, self.lead_image_width)
             if pairs and pairs[-1][1] == actual:
                 break
-            url = rendition_url(self.lead_rendition(width))
+            url = self.lead_rendition_url(width)
             if not url:
                 return []
             pairs.append((url, actual))
@@ -83,6 +83,10 @@ class LeadImage(models.Model):
     def lead_rendition(self, width: int):
         """The rendition of the lead image `width` pixels wide (one of LEAD_IMAGE_WIDTHS)."""
         return getattr(self, f"lead_image_{width}")
+
+    def lead_rendition_url(self, width: int) -> str:
+        """The URL of `lead_rendition(width)`, known without making it after the first."""
+        return spec_rendition_url(self, f"lead_image_{width}")
 
     def lead_image_display_size(self, width: int = SOCIAL_IMAGE_WIDTH) -> tuple[int, int]:
         """Width and height of the largest rendition, for the img element's attributes."""

@@ -10,9 +10,19 @@ from django.utils.functional import cached_property
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFill
 
-from articles.images import IMAGE_EXTENSIONS, PORTRAIT_SIZE, rendition_url, validate_image_file
+from articles.images import (
+    IMAGE_EXTENSIONS,
+    PORTRAIT_SIZE,
+    spec_rendition_url,
+    validate_image_file,
+)
 
 from .addresses import quick_reverse, validate_section_slug
+
+
+def section_url(slug: str) -> str:
+    """A section's address from its slug (`Section.get_absolute_url` is this)."""
+    return quick_reverse("articles:section", slug=slug)
 
 
 class SectionQuerySet(models.QuerySet):
@@ -62,7 +72,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return quick_reverse("articles:section", slug=self.slug)
+        return section_url(self.slug)
 
     def clean(self) -> None:
         ancestor = self.parent
@@ -126,7 +136,7 @@ class Byline(models.Model):
 
     @cached_property
     def photo_url(self) -> str:
-        return rendition_url(self.photo_thumbnail) if self.photo else ""
+        return spec_rendition_url(self, "photo_thumbnail") if self.photo else ""
 
     @property
     def is_organization(self) -> bool:

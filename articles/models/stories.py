@@ -15,8 +15,9 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q
-from django.db.models.functions import RowNumber, Substr
+from django.db.models import F, Prefetch, Q, Subquery
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
@@ -55,6 +56,33 @@ def credits_prefetch() -> Prefetch:
 
 # Enough text for the 40 words a teaser shows when a story has no dek.
 TEASER_START_CHARACTERS = 600
+
+
+def story_url(section_slug: str, local_date, slug: str) -> str:
+    """A story's address from its section's slug, its local date and its slug (for lists
+    that read rows rather than stories: `Story.get_absolute_url` is this)."""
+    return quick_reverse(
+        "articles:story",
+        section=section_slug,
+        year=f"{local_date.year:04d}",
+        month=f"{local_date.month:02d}",
+        day=f"{local_date.day:02d}",
+        slug=slug,
+    )
+
+
+class AmongSubquery(In):
+    """`pk IN (subquery)`, which PostgreSQL is asked as `pk = ANY(ARRAY(subquery))`.
+
+    For a small sliced subquery (the newest few stories) that makes it read the
+    subquery's ids first and look each up by primary key; as `IN`, or beside an OR, it
+    may instead hash the ids and scan the whole table for them.
+    """
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -132,6 +160,21 @@ class StoryQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def newest_and_featured(self, count: int) -> tuple[list, Story | None]:
+        """The newest `count` of these stories, and the newest featured one however old,
+        in one query (both read from the newest end of an index, whatever the size of
+        the archive): (newest first, featured or None)."""
+        ids = self.order_by().values("pk")
+        newest = ids.order_by("-published_at", "-pk")[:count]
+        featured = ids.filter(is_featured=True).order_by("-published_at", "-pk")[:1]
+        rows = list(
+            self.filter(Q(AmongSubquery(F("pk"), newest)) | Q(pk=Subquery(featured))).newest_first()
+        )
+        # The newest featured story comes first of the featured ones it is read with
+        # (any newer one would be featured too), and after the newest if it is older.
+        lead = next((story for story in rows if story.is_featured), None)
+        return rows[:count], lead
+
     def pinned_first(self, story_ids: list[int]):
         """`story_ids` first, in that order (those that are among these stories), then
         the rest newest first: what the desk pinned on a front, in one query."""
@@ -143,16 +186,6 @@ class StoryQuerySet(models.QuerySet):
             output_field=models.IntegerField(),
         )
         return self.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
-
-    def latest_per_section(self, per_section: int):
-        """The newest `per_section` stories of every section, in one query."""
-        return self.alias(
-            rank_in_section=models.Window(
-                RowNumber(),
-                partition_by=[F("section_id")],
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        ).filter(rank_in_section__lte=per_section)
 
 
 class SectionListing(models.Model):
@@ -412,15 +445,7 @@ class Story(AddressHistory, Workflow, LeadImage):
         self._note_address()
 
     def get_absolute_url(self) -> str:
-        date = timezone.localtime(self.url_date)
-        return quick_reverse(
-            "articles:story",
-            section=self.section.slug,
-            year=f"{date.year:04d}",
-            month=f"{date.month:02d}",
-            day=f"{date.day:02d}",
-            slug=self.slug,
-        )
+        return story_url(self.section.slug, timezone.localtime(self.url_date), self.slug)
 
     @property
     def archive_day_url(self) -> str:

@@ -7,14 +7,13 @@ queries however many stories it lists.
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
@@ -23,18 +22,25 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import workflow
 from articles.caching import keys
 from articles.caching.middleware import expire_page_at
-from articles.models import Byline, Correction, Section, Story, credits_prefetch
+from articles.models import (
+    Byline,
+    Correction,
+    Section,
+    Story,
+    credits_prefetch,
+    section_url,
+    story_url,
+)
 from library import placements
 
 HOME_LATEST_COUNT = 10
 HOME_STORIES_PER_SECTION = 4
 HOME_SECTION_CANDIDATES = 400
 RELATED_STORIES_COUNT = 3
-# What a headline in a list needs: its words, its address and its date.
-HEADLINE_FIELDS = (
-    "pk", "headline", "slug", "published_at", "created_at", "section_id",
-    "section__slug", "section__name", "section__position", "section__parent_id",
-)  # fmt: skip
+# What a headline in a section block shows: its words, its address and its date (a
+# listed story always has its publication time).
+HEADLINE_COLUMNS = ("pk", "headline", "slug", "published_at", "section_id", "section__slug",
+                    "section__name")  # fmt: skip
 
 
 def sections_with_lineage():
@@ -72,14 +78,10 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         return context
 
     def arrange(self) -> dict:
-        listed = Story.objects.listed()
-        stories = listed.without_body().with_teaser_fields()
-        # The newest featured story leads; without one, the newest story. Both lookups
-        # walk an index from the newest end, whatever the size of the archive.
-        newest = list(stories.newest_first()[: HOME_LATEST_COUNT + 1])
-        lead = stories.filter(is_featured=True).newest_first().first() or (
-            newest[0] if newest else None
-        )
+        stories = Story.objects.listed().without_body().with_teaser_fields()
+        # The newest featured story leads; without one, the newest story.
+        newest, lead = stories.newest_and_featured(HOME_LATEST_COUNT + 1)
+        lead = lead or (newest[0] if newest else None)
         latest = [story for story in newest if lead and story.pk != lead.pk][:HOME_LATEST_COUNT]
         return self.with_section_blocks(lead, latest)
 
@@ -91,38 +93,95 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         """
         if lead is None:
             return {"lead": None, "latest": [], "section_blocks": []}
-        listed = Story.objects.listed()
-        # Rank only the newest stories, so the home page costs the same with 100 or
-        # 100,000 stories in the archive; a section silent for that long has no block.
-        recent = listed.newest_first().values("pk")[:HOME_SECTION_CANDIDATES]
-        # The blocks list headlines and dates: no body, no bylines, no comment counts.
-        candidates = listed.select_related("section").only(*HEADLINE_FIELDS).filter(pk__in=recent)
-        if chosen is not None:
-            wanted = dict(chosen)
-            candidates = candidates.filter(section_id__in=list(wanted))
-        most = max(wanted.values(), default=0) if chosen else HOME_STORIES_PER_SECTION
-        per_section = candidates.latest_per_section(most).order_by(
-            "section__position", "section__name", "section_id", "-published_at", "-pk"
-        )
-        groups = {
-            section_id: list(group)
-            for section_id, group in groupby(per_section, key=lambda s: s.section_id)
-        }
-        if chosen is None:
-            order = list(groups)
-        else:
-            order = [section_id for section_id, _ in chosen if section_id in groups]
-            groups = {pk: groups[pk][: wanted[pk]] for pk in order}
-        section_blocks = [{"section": groups[pk][0].section, "stories": groups[pk]} for pk in order]
         # One query loads the bylines of the lead and the latest (the blocks show none).
         prefetch_related_objects([lead, *latest], credits_prefetch())
-        return {"lead": lead, "latest": latest, "section_blocks": section_blocks}
+        return {"lead": lead, "latest": latest, "section_blocks": section_blocks(chosen)}
 
     def get_surrogate_keys(self, context) -> set[str]:
         shown = [context["lead"]] if context["lead"] else []
         shown += context["latest"]
-        shown += [story for block in context["section_blocks"] for story in block["stories"]]
-        return {keys.HOME, *keys.teaser_keys(shown)}
+        in_blocks = [line for block in context["section_blocks"] for line in block["stories"]]
+        return {
+            keys.HOME,
+            *keys.teaser_keys(shown),
+            *(keys.story(line["pk"]) for line in in_blocks),
+            *(keys.section(line["section_id"]) for line in in_blocks),
+        }
+
+
+def section_blocks(chosen: list[tuple[int, int]] | None = None) -> list[dict]:
+    """The home page's section blocks: each section's newest headlines.
+
+    `chosen` is [(section id, how many stories)] in order; None: every section with
+    recent stories, in section order, HOME_STORIES_PER_SECTION each. A block is a dict
+    {"pk", "slug", "name", "url", "stories"}, and each of its stories a dict {"pk",
+    "section_id", "headline", "url", "datetime", "day"}: rows rather than model instances,
+    with the address and the dates written once here (a page has 160 of them; the
+    template only prints them, which is what the template language does fast).
+    """
+    if chosen is None:
+        rows = newest_per_section(HOME_STORIES_PER_SECTION)
+    else:
+        wanted = dict(chosen)
+        rows = [row for row in newest_per_section(max(wanted.values())) if row[4] in wanted]
+    blocks: dict[int, dict] = {}
+    months: dict[int, str] = {}
+    zone = timezone.get_current_timezone()  # what timezone.localtime() would ask each time
+    for pk, headline, slug, published_at, section_id, section_slug, section_name, _ in rows:
+        block = blocks.get(section_id)
+        if block is None:
+            block = blocks[section_id] = {
+                "pk": section_id, "slug": section_slug, "name": section_name,
+                "url": section_url(section_slug), "stories": [],
+            }  # fmt: skip
+        local = published_at.astimezone(zone)
+        if local.month not in months:
+            months[local.month] = dateformat.format(local, "M")  # "Nov", in the language
+        block["stories"].append({
+            "pk": pk, "section_id": section_id, "headline": headline,
+            "url": story_url(section_slug, local, slug),
+            "datetime": local.isoformat(),  # what |date:"c" writes
+            "day": f"{months[local.month]} {local.day}",  # what |date:"M j" writes
+        })  # fmt: skip
+    if chosen is None:
+        return list(blocks.values())
+    return [
+        {**blocks[pk], "stories": blocks[pk]["stories"][:count]}
+        for pk, count in chosen
+        if pk in blocks
+    ]
+
+
+def newest_per_section(count: int) -> list[list]:
+    """The newest `count` listed stories of each section, among the newest
+    HOME_SECTION_CANDIDATES of all (so the home page costs the same with 100 or 100,000
+    stories in the archive; a section silent for that long has none), in section order
+    and newest first, as rows of HEADLINE_COLUMNS and the section's position.
+
+    One pass over an index: the newest stories (the ORM's own query, `listed()` and all)
+    are ranked per section where they are read. The ORM can only rank in a query of its
+    own, which looked each of them up again by id: twice the database's time.
+    """
+    newest = (
+        Story.objects.listed()
+        .newest_first()
+        .values_list(*HEADLINE_COLUMNS, "section__position")[:HOME_SECTION_CANDIDATES]
+    )
+    compiler = newest.query.get_compiler(using=newest.db)
+    sql, params = compiler.as_sql()
+    columns = "pk, headline, slug, published_at, section_id, section_slug, section_name, position"
+    ranked = (
+        f"WITH newest ({columns}) AS ({sql})"  # noqa: S608 -- the ORM's SQL; values are parameters
+        f" SELECT {columns} FROM (SELECT newest.*, ROW_NUMBER() OVER (PARTITION BY section_id"
+        " ORDER BY published_at DESC, pk DESC) AS place FROM newest) ranked"
+        " WHERE place <= %s"
+        " ORDER BY position, section_name, section_id, published_at DESC, pk DESC"
+    )
+    with connections[newest.db].cursor() as cursor:
+        cursor.execute(ranked, [*params, count])
+        rows = cursor.fetchall()
+    # Column values as the ORM would give them (SQLite's times come back as text).
+    return list(compiler.results_iter(results=[rows]))
 
 
 class BoundedCountPaginator(Paginator):

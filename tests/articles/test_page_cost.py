@@ -144,6 +144,7 @@ def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, 
     from django.core.cache import cache
     from django.template.loader import render_to_string
 
+    from articles.templatetags.teasers import teaser_context
     from comments.models import Comment
     from tests.comments.factories import make_comment
 
@@ -162,9 +163,8 @@ def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, 
     assert "First words" in first and "Ann Writer" in first
     assert any("newsroom:fragment:articles/_story_teaser.html:" in key for key in cache._cache)
     listed = Story.objects.listed().for_teasers().get(pk=story.pk)
-    assert render_to_string("articles/_story_teaser.html", {"story": listed}).strip() in (
-        client.get(section_page).content.decode()
-    )
+    html = render_to_string("articles/_story_teaser.html", teaser_context(listed))
+    assert html.strip() in client.get(section_page).content.decode()
     writer.name = "Ann Renamed"
     writer.save()
     assert "Ann Renamed" in teasers()
@@ -186,7 +186,7 @@ def test_home_page_blocks_are_remembered_and_follow_their_headlines(client, sett
     stories = [make_story(section=section, headline=f"Harbour story {n}") for n in range(6)]
     home = client.get("/").content.decode()
     assert "Harbour story 5" in home and 'id="block-' + section.slug + '"' in home
-    assert any("newsroom:fragment:articles/_section_block.html:" in key for key in cache._cache)
+    assert any("newsroom:fragment:articles/_section_blocks.html:" in key for key in cache._cache)
     assert client.get("/").content.decode() == home  # the same page from the fragments
 
     def block() -> str:
@@ -201,3 +201,70 @@ def test_home_page_blocks_are_remembered_and_follow_their_headlines(client, sett
     section.name = "Waterfront"
     section.save()
     assert ">Waterfront</a></h2>" in block()
+
+
+def test_dates_written_in_python_are_what_the_date_filter_writes(settings):
+    """Teasers and the home page's headlines format their dates in Python, once: the
+    same text as `|date:"c"`, `|date:"F j, Y"` and `|date:"M j"` in local time."""
+    from datetime import UTC, datetime
+
+    from django.template import Context, Template
+
+    from articles.templatetags.teasers import teaser_context
+    from articles.views.public import section_blocks
+
+    settings.TIME_ZONE = "America/Chicago"
+    # 03:30 UTC on March 1st is still February 28th in Chicago.
+    moment = datetime(2026, 3, 1, 3, 30, tzinfo=UTC)
+    story = make_story(published_at=moment, dek="")
+    filters = Template("{{ d|date:'c' }}|{{ d|date:'F j, Y' }}|{{ d|date:'M j' }}")
+    iso, long_date, short_date = filters.render(Context({"d": moment})).split("|")
+    listed = Story.objects.listed().for_teasers().get(pk=story.pk)
+    teaser = teaser_context(listed)["teaser"]
+    assert (
+        (teaser["datetime"], teaser["date"])
+        == (iso, long_date)
+        == ("2026-02-28T21:30:00-06:00", "February 28, 2026")
+    )
+    (block,) = section_blocks()
+    (line,) = block["stories"]
+    assert (line["datetime"], line["day"], line["url"]) == (iso, "Feb 28", story.get_absolute_url())
+    assert short_date == "Feb 28"
+
+
+def test_the_home_page_ranks_the_newest_stories_per_section_as_the_orm_would():
+    """`newest_per_section` ranks in SQL of its own around the ORM's query: the same
+    rows as the ORM's window function over the newest stories, hidden ones left out."""
+    from datetime import timedelta
+
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+    from django.utils import timezone
+
+    from articles.views.public import HEADLINE_COLUMNS, newest_per_section
+
+    now = timezone.now()
+    sections = [make_section(name=name) for name in ("b", "B", "a", "Z")]
+    for number in range(23):
+        make_story(
+            section=sections[number % 3 if number % 5 else 3],
+            # Two stories share each time: the id breaks the tie.
+            published_at=now - timedelta(hours=number // 2 + 1),
+        )
+    make_story(section=sections[2], status="draft")
+    make_story(section=sections[2], published_at=now + timedelta(hours=1))  # scheduled
+    listed = Story.objects.listed()
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("section_id")],
+        order_by=[F("published_at").desc(), F("pk").desc()],
+    )
+    for count in (1, 3, 12):
+        expected = (
+            listed.filter(pk__in=listed.newest_first().values("pk")[:400])
+            .alias(place=rank)
+            .filter(place__lte=count)
+            .order_by("section__position", "section__name", "section_id", "-published_at", "-pk")
+            .values_list(*HEADLINE_COLUMNS, "section__position")
+        )
+        assert [tuple(row) for row in newest_per_section(count)] == list(expected)

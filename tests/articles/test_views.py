@@ -233,6 +233,30 @@ def test_home_page_lead_is_the_featured_story(client):
     assert latest == ["Newer"]
 
 
+@pytest.mark.parametrize("featured_among_newest", [False, True])
+def test_home_page_lead_is_the_newest_featured_story_however_old(client, featured_among_newest):
+    """The newest stories and the featured lead come from one query: the lead is the
+    newest featured story whether or not it is among the newest, and never shown twice."""
+    now = timezone.now()
+    for number in range(14):
+        make_story(
+            headline=f"Item {number:02d}",
+            published_at=now - timedelta(hours=number + 1),
+            is_featured=featured_among_newest and number in (4, 6),
+        )
+    make_story(headline="Old featured", is_featured=True, published_at=now - timedelta(days=9))
+    make_story(headline="Hidden featured", is_featured=True, status="draft")
+    doc = parse(client.get(reverse("articles:home")))
+    lead = text(css(doc, ".lead__headline a")[0])
+    latest = [text(a) for a in css(doc, ".latest .teaser__headline a")]
+    if featured_among_newest:
+        assert lead == "Item 04"
+        assert latest == [f"Item {n:02d}" for n in range(11) if n != 4]
+    else:
+        assert lead == "Old featured"
+        assert latest == [f"Item {n:02d}" for n in range(10)]
+
+
 def test_home_page_lead_is_the_newest_without_a_featured_story(client):
     now = timezone.now()
     make_story(headline="Older", published_at=now - timedelta(days=1))
