@@ -172,26 +172,10 @@ class MediaLibrary:
         return candidate
 
 
-def lead_image_renditions() -> list[str]:
-    """Names of the Story attributes that are renditions (ImageSpecFields) of the lead image."""
-    from imagekit.models.fields.utils import ImageSpecFileDescriptor
-
-    from articles.models import Story
-
-    return [
-        name
-        for name, value in vars(Story).items()
-        if isinstance(value, ImageSpecFileDescriptor) and value.source_field_name == "lead_image"
-    ]
-
-
 def make_renditions(story) -> int:
-    """Make every rendition of a story's lead image now, as saving the story would.
-
-    Renditions are made when a story is saved (IMAGEKIT's Optimistic strategy), and
-    stories written by bulk insert are never "saved"; see newsroom/settings.py.
-    """
-    names = lead_image_renditions()
-    for name in names:
-        getattr(story, name).generate()
-    return len(names)
+    """Make every rendition of a story's lead image (a library image) now, as saving it
+    would; what already exists is kept. Returns how many renditions the image has."""
+    if not story.lead_image_id:
+        return 0
+    story.lead_image.generate_renditions()
+    return len(story.lead_image.renditions())

@@ -122,13 +122,51 @@ def _apply_fields(story: Story, plan: StoryPlan, slug: str) -> None:
     images = {k: fields.pop(k) for k in list(fields) if k.startswith("lead_image")}
     for name, value in fields.items():
         setattr(story, name, value)
-    if images and story.lead_image.name != images["lead_image"]:
-        story.lead_image = images["lead_image"]
-    for name, value in images.items():
-        if name != "lead_image":
-            setattr(story, name, value)
-    if not images and plan.post.thumbnail_id is None and story.lead_image:
-        story.lead_image = ""  # the featured image was removed in WordPress
+    if images:
+        current = story.lead_image.file.name if story.lead_image_id else None
+        if current != images["lead_image"]:
+            story.lead_image = library_image_for(images)
+    for name in ("lead_image_alt", "lead_image_caption"):
+        if name in images:
+            setattr(story, name, images[name])
+    if not images and plan.post.thumbnail_id is None and story.lead_image_id:
+        story.lead_image = None  # the featured image was removed in WordPress
+
+
+def library_image_for(images: dict):
+    """The media library's image for an imported featured image: the one already made of
+    that stored file, or of the same bytes (an attachment imported twice, under two
+    names), else a new one pointing at the stored file (no bytes are copied)."""
+    from django.core.files.storage import default_storage
+
+    from library.models import Image, sha256_of, title_from_file_name
+
+    name = images["lead_image"]
+    image = Image.objects.filter(file=name).first()
+    if image is not None:
+        return image
+    stored = Image(file=name).file
+    digest = sha256_of(stored) if default_storage.exists(name) else ""
+    if digest:
+        image = Image.objects.filter(sha256=digest).first()
+        if image is not None:
+            return image
+    # Inserted, not saved: its renditions are made by the import's own step (or left
+    # for generateimages with --no-renditions), as for the stories themselves.
+    (image,) = Image.objects.bulk_create(
+        [
+            Image(
+                file=name,
+                title=title_from_file_name(name),
+                width=images.get("lead_image_width"),
+                height=images.get("lead_image_height"),
+                alt_text=images.get("lead_image_alt", ""),
+                caption=images.get("lead_image_caption", ""),
+                sha256=digest,
+            )
+        ]
+    )
+    return image
 
 
 def _log_status(story: Story, plan: StoryPlan, *, by) -> None:
@@ -222,7 +260,7 @@ def _insert(plans: list[StoryPlan], slugs: list[str], *, context: Context) -> Wr
     )
     for plan in plans:
         tally.add(plan.kind, "created")
-    with_images = [story.pk for story in stories if story.lead_image]
+    with_images = [story.pk for story in stories if story.lead_image_id]
     return Written(tally=tally, stories_with_images=with_images)
 
 
