@@ -11,6 +11,7 @@ Renditions of the moved images are made afterwards, outside the migration:
 """
 
 import hashlib
+import json
 import os
 
 from django.db import migrations, models
@@ -59,6 +60,34 @@ def into_the_library(apps, schema_editor):
         Story.objects.filter(pk=story.pk).update(lead_image=image)
 
 
+def revisions_into_the_library(apps, schema_editor):
+    """Stories' saved revisions name the file; they now name the library image (or
+    none), so an old revision still opens, compares and restores."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Version = apps.get_model("reversion", "Version")
+    Image = apps.get_model("library", "Image")
+    story_type = ContentType.objects.filter(app_label="articles", model="story").first()
+    if story_type is None:
+        return
+    by_name = dict(Image.objects.values_list("file", "pk"))
+    versions = Version.objects.filter(content_type=story_type, format="json")
+    for version in versions.iterator(chunk_size=500):
+        try:
+            objects = json.loads(version.serialized_data)
+        except ValueError:
+            continue
+        changed = False
+        for obj in objects:
+            fields = obj.get("fields", {})
+            if isinstance(fields.get("lead_image"), str):
+                fields["lead_image"] = by_name.get(fields["lead_image"]) or None
+                changed = True
+            for gone in ("lead_image_width", "lead_image_height"):
+                changed |= fields.pop(gone, None) is not None
+        if changed:
+            Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(objects))
+
+
 def out_of_the_library(apps, schema_editor):
     Story = apps.get_model("articles", "Story")
     for story in Story.objects.exclude(lead_image=None).select_related("lead_image"):
@@ -73,6 +102,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0016_story_newest_first_index"),
         ("library", "0001_images"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -91,6 +122,10 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(into_the_library, out_of_the_library, elidable=False),
+        # Old revisions are rewritten one way only: undoing the move leaves them naming
+        # library images, which the restored file column cannot read (an old revision
+        # then shows no lead image).
+        migrations.RunPython(revisions_into_the_library, migrations.RunPython.noop),
         migrations.RemoveField(model_name="story", name="legacy_lead_image"),
         migrations.RemoveField(model_name="story", name="lead_image_width"),
         migrations.RemoveField(model_name="story", name="lead_image_height"),
