@@ -14,9 +14,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from imagekit.models import ImageSpecField
 from PIL import Image
-from pilkit.processors import ResizeToFit
 
 logger = logging.getLogger(__name__)
 
@@ -34,16 +32,6 @@ PAGE_IMAGE_WIDTH = 800
 SOCIAL_IMAGE_WIDTH = 1200
 # A byline's portrait, square.
 PORTRAIT_SIZE = 160
-
-
-def lead_rendition(width: int) -> ImageSpecField:
-    """A rendition of a story's lead image, `width` pixels wide at most."""
-    return ImageSpecField(
-        source="lead_image",
-        processors=[ResizeToFit(width=width, upscale=False)],
-        format="JPEG",
-        options={"quality": 82},
-    )
 
 
 # The most elongated picture the site shows: a longer strip has no sensible teaser crop

@@ -97,7 +97,7 @@ def _comparable(story: Story) -> dict[str, str]:
         "tags": ", ".join(sorted((tag.name for tag in story.tags.all()), key=str.lower)),
         "kind": story.get_kind_display(),
         "source": " ".join(filter(None, [story.source_name, story.source_url])),
-        "lead_image": story.lead_image.name if story.lead_image else "",
+        "lead_image": story.lead_image.file.name if story.lead_image_id else "",
         "lead_image_alt": story.lead_image_alt,
         "lead_image_caption": story.lead_image_caption,
         "lead_image_credit": story.lead_image_credit,

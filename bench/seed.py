@@ -49,6 +49,7 @@ from articles.models import (  # noqa: E402
     StoryTag,
 )
 from comments.models import Comment  # noqa: E402
+from library.models import Image as LibraryImage  # noqa: E402
 
 WORDS = (
     "council budget river levee school board mayor vote harbor ferry library museum "
@@ -126,7 +127,11 @@ def seed(stories: int, *, seed_value: int = 2026) -> None:
         tags = Tag.objects.bulk_create(
             [Tag(name=f"topic {n:04d}", slug=f"topic-{n:04d}") for n in range(5000)]
         )
-    images = make_images(24)
+    # Library images, inserted like the stories (their renditions are made at the end).
+    images = LibraryImage.objects.bulk_create(
+        LibraryImage(file=name, title=name, width=width, height=height)
+        for name, width, height in make_images(24)
+    )
     print(f"  sections, bylines, tags and images: {time.monotonic() - started:.1f}s")
 
     # News holds 30 % of the archive, so its page 50 exists at 10,000 stories.
@@ -151,9 +156,7 @@ def seed(stories: int, *, seed_value: int = 2026) -> None:
                     status=Story.Status.PUBLISHED,
                     published_at=published,
                     created_at=published,
-                    lead_image=image[0] if image else "",
-                    lead_image_width=image[1] if image else None,
-                    lead_image_height=image[2] if image else None,
+                    lead_image=image,
                     lead_image_alt="A generated picture" if image else "",
                     edit_version=1,
                 )
@@ -202,8 +205,7 @@ def seed(stories: int, *, seed_value: int = 2026) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     # Bulk inserts send no signals, so make the renditions the way an operator would.
     print("  making image renditions (manage.py generateimages)")
-    for spec in ("thumbnail", "480", "800", "1200"):
-        call_command("generateimages", f"articles:story:lead_image_{spec}", stdout=StringIO())
+    call_command("generateimages", "library:image:*", stdout=StringIO())
     print(f"Seeded {stories:,} stories in {time.monotonic() - started:.1f}s")
 
 

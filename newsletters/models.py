@@ -217,7 +217,7 @@ class Edition(models.Model):
         return [
             item.story
             for item in self.items.filter(story__in=listed)
-            .select_related("story__section")
+            .select_related("story__section", "story__lead_image")
             .prefetch_related("story__bylines")
         ]
 

@@ -20,8 +20,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from articles.images import rendition_url
-
 from .models import Edition
 
 UNSUBSCRIBE_PLACEHOLDER = "https://newsletter.invalid/unsubscribe-placeholder"
@@ -60,9 +58,9 @@ IMAGE_RENDITION = 800
 
 
 def _image(story, base_url: str) -> tuple[str, int, int]:
-    if not story.lead_image:
+    if not story.lead_image_id:
         return "", 0, 0
-    url = rendition_url(story.lead_rendition(IMAGE_RENDITION))
+    url = story.lead_image.rendition_url(f"w{IMAGE_RENDITION}")
     if not url:
         return "", 0, 0
     width, height = story.lead_image_display_size(IMAGE_WIDTH)

@@ -25,7 +25,7 @@ def load_demo_newsroom() -> None:
 
 def add_a_correction() -> None:
     """A published correction on the first public story with a picture."""
-    story = Story.objects.published().filter(lead_image__gt="").first()
+    story = Story.objects.published().filter(lead_image__isnull=False).first()
     Correction.objects.create(
         story=story, kind=Correction.Kind.CORRECTION, text="An earlier version misspelled a name."
     )
@@ -38,7 +38,7 @@ def expected_status(name: str) -> int:
 
 def public_pages() -> dict[str, str]:
     """Name -> path of every page kind readers see."""
-    story = Story.objects.published().filter(lead_image__gt="").first()
+    story = Story.objects.published().filter(lead_image__isnull=False).first()
     tag = Tag.objects.filter(articles_storytag_items__content_object=story).first()
     byline = Byline.objects.filter(story_credits__story=story).first()
     pages = {

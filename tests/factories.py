@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Byline, Section, Story, StoryByline
+from library.models import Image as LibraryImage
 
 _counter = itertools.count(1)
 
@@ -80,6 +81,10 @@ def make_story(
     fields.update(overrides)
     if "section" not in fields:
         fields["section"] = make_section()
+    picture = fields.get("lead_image")
+    if picture is not None and not isinstance(picture, LibraryImage):
+        # A file: it goes into the media library first, as an upload in place would.
+        fields["lead_image"] = LibraryImage.objects.create(file=picture)
     story = Story.objects.create(**fields)
     if bylines is None:
         bylines = [make_byline()]
@@ -110,7 +115,7 @@ def make_editor(**overrides):
     fields.update(overrides)
     user = make_user(**fields)
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+        Permission.objects.filter(content_type__app_label__in=["articles", "taggit", "library"])
     )
     return user
 

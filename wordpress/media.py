@@ -173,15 +173,11 @@ class MediaLibrary:
 
 
 def make_renditions(story) -> int:
-    """Make every rendition of a story's lead image now (the import is a task already).
-
-    Stories written by bulk insert are never "saved", so no rendition task is queued
-    for them (background/renditions.py).
-    """
-    from articles.models import Story
-    from background.renditions import rendition_fields
-
-    names = rendition_fields(Story, "lead_image")
-    for name in names:
-        getattr(story, name).generate()
-    return len(names)
+    """Make every rendition of a story's lead image (a library image) now (the import
+    is a task already; images written in bulk are never "saved", so no rendition task
+    is queued for them); what already exists is kept. Returns how many renditions the
+    image has."""
+    if not story.lead_image_id:
+        return 0
+    story.lead_image.generate_renditions()
+    return len(story.lead_image.renditions())

@@ -195,8 +195,7 @@ class ImportSummary(Tally):
         if self.renditions_pending:
             notes.append(Note(
                 f"Lead images of {self.renditions_pending} stories still need their renditions: "
-                "run `manage.py generateimages` for articles:story:lead_image_thumbnail, "
-                "…_480, …_800 and …_1200 before readers see them."
+                "run `manage.py generateimages 'library:image:*'` before readers see them."
             ))  # fmt: skip
         if self.embeds_kept:
             notes.append(Note(

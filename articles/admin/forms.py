@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles import workflow
+from articles.images import IMAGE_EXTENSIONS, validate_image_file
 from articles.models import Correction, Story
 from articles.revisions import compare, snapshot, story_versions, version_with_edit_version
 from articles.tags import check_tag_names, resolve_tag_names
@@ -23,6 +25,14 @@ class StoryAdminForm(forms.ModelForm):
         ),
     )
     loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A new picture, uploaded in place: it goes into the media library (with the same
+    # checks as an upload there) and becomes the lead image when the story is saved.
+    lead_image_upload = forms.ImageField(
+        label="or upload a new image",
+        required=False,
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_file],
+        help_text="It is added to the media library, for other stories to use too.",
+    )
     # A link typed without a scheme is taken as https (Django 6's default).
     source_url = forms.URLField(label="Source link", required=False, assume_scheme="https")
 
@@ -50,6 +60,22 @@ class StoryAdminForm(forms.ModelForm):
                 if name not in self.NOT_RESTORED and value is not None:
                     self.initial[name] = value
 
+    def uploaded_lead_image(self, user):
+        """The library image made of the picture uploaded in place (None without one),
+        saved; the story's alt text, caption and credit are its defaults."""
+        upload = self.cleaned_data.get("lead_image_upload")
+        if not upload:
+            return None
+        from library.models import Image
+
+        return Image.objects.create(
+            file=upload,
+            alt_text=self.cleaned_data.get("lead_image_alt", ""),
+            caption=self.cleaned_data.get("lead_image_caption", ""),
+            credit=self.cleaned_data.get("lead_image_credit", ""),
+            uploaded_by=user,
+        )
+
     def clean_tags(self):
         # An alias, or a name that differs only in case or accents, means the existing tag.
         names = resolve_tag_names(self.cleaned_data.get("tags") or [])
@@ -58,6 +84,9 @@ class StoryAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        upload = cleaned.get("lead_image_upload")
+        if upload and not (cleaned.get("lead_image_alt") or "").strip():
+            self.add_error("lead_image_alt", "Describe the image for readers who cannot see it.")
         story = self.instance
         if story.pk:
             # Lock the row until this save commits, so two saves cannot both pass the check.

@@ -63,7 +63,7 @@ class StoryAdmin(StoryTrashMixin, StoryDeskMixin, SortableAdminBase, admin.Model
     list_select_related = ["section", "assigned_to"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section", "secondary_sections", "assigned_to"]
+    autocomplete_fields = ["section", "secondary_sections", "assigned_to", "lead_image"]
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [StoryBylineInline]
     list_per_page = 50
@@ -101,6 +101,7 @@ class StoryAdmin(StoryTrashMixin, StoryDeskMixin, SortableAdminBase, admin.Model
             {
                 "fields": [
                     "lead_image",
+                    "lead_image_upload",
                     "lead_image_preview",
                     "lead_image_alt",
                     "lead_image_caption",
@@ -218,16 +219,14 @@ class StoryAdmin(StoryTrashMixin, StoryDeskMixin, SortableAdminBase, admin.Model
 
     @admin.display(description="preview")
     def lead_image_preview(self, story: Story) -> str:
-        # An upload not saved yet (the form was refused) may be damaged or huge: never
-        # render a thumbnail of it.
-        if not story.lead_image or not story.lead_image._committed:
+        if not story.lead_image_id:
             return "No image yet."
         if not story.teaser_image_url:
             return "The image file is missing or damaged: upload it again."
         return format_html(
             '<img src="{}" alt="{}" width="240" style="height:auto">',
             story.teaser_image_url,
-            story.lead_image_alt,
+            story.image_alt,
         )
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -270,6 +269,9 @@ class StoryAdmin(StoryTrashMixin, StoryDeskMixin, SortableAdminBase, admin.Model
             obj.created_by = request.user
         if change and form.cleaned_data.get("material_change") and obj.is_public:
             obj.materially_updated_at = timezone.now()
+        uploaded = form.uploaded_lead_image(request.user)
+        if uploaded is not None:
+            obj.lead_image = uploaded
         super().save_model(request, obj, form, change)
 
     def response_change(self, request, obj):

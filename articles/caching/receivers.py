@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from taggit.models import Tag
 
 from articles.models import Byline, Correction, Section, Story, StoryByline, StoryTag
+from library.models import Image as LibraryImage
 
 from . import keys
 from .purging import purge
@@ -21,6 +22,19 @@ from .purging import purge
 @receiver(post_save, sender=Story)
 def story_saved(sender, instance: Story, **kwargs) -> None:
     purge(keys.story_change_keys(instance))
+
+
+@receiver(post_save, sender=LibraryImage)
+def library_image_saved(sender, instance: LibraryImage, created: bool, **kwargs) -> None:
+    # New words, a new focal point (new crops) or a new file: every page of every story
+    # that shows the image, and the lists they are on. A new image is shown nowhere yet.
+    if created:
+        return
+    changed: set[str] = set()
+    for shown_by in Story.objects.filter(lead_image=instance).only("pk", "section_id"):
+        changed |= keys.story_change_keys(shown_by)
+    if changed:
+        purge(changed)
 
 
 @receiver(pre_delete, sender=Story)

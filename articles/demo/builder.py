@@ -26,6 +26,8 @@ from articles.demo.content import DemoContent, DemoStory
 from articles.demo.pictures import describe_lead_image, draw_lead_image, draw_portrait, jpeg
 from articles.models import Byline, Section, SectionPin, Story, StoryByline, remember_pins
 from articles.roles import ensure_role
+from library.models import Image as LibraryImage
+from library.models import sha256_of
 
 PROGRESS_EVERY = 10
 
@@ -71,6 +73,9 @@ class DemoBuilder:
         self.content = content
         self.log = log
         self.storage_writes: list[tuple[Storage, str]] = []
+        # (motif, colors) → the library image drawn for them: two demo stories with the
+        # same picture share one image, as stories share photos in a real newsroom.
+        self.pictures: dict[tuple, LibraryImage] = {}
 
     # Removing
 
@@ -78,8 +83,12 @@ class DemoBuilder:
         """Delete the demo's stories, accounts, bylines, sections and unused tags."""
         old_files: list[tuple[Storage, str]] = []
         stories = list(Story.objects.filter(slug__in=self.content.story_slugs()))
-        old_files += [(s.lead_image.storage, s.lead_image.name) for s in stories if s.lead_image]
+        old_images = {story.lead_image_id for story in stories if story.lead_image_id}
         Story.objects.filter(pk__in=[story.pk for story in stories]).delete()
+        # The demo's library images, once no story (of the demo or not) shows them.
+        for image in LibraryImage.objects.unused().filter(pk__in=old_images):
+            old_files.append((image.file.storage, image.file.name))
+            image.delete()
         accounts = list(demo_accounts(self.content))
         demo_accounts(self.content).delete()
 
@@ -184,6 +193,25 @@ class DemoBuilder:
     def _save_file(self, field_file, name: str, content: ContentFile) -> None:
         field_file.save(name, content, save=False)
         self.storage_writes.append((field_file.storage, field_file.name))
+
+    def _picture(self, data: DemoStory, uploaded_by) -> LibraryImage:
+        image = data.image
+        first, second = image.colors
+        key = (image.motif, first, second)
+        if key not in self.pictures:
+            library_image = LibraryImage(
+                title=f"{image.motif.capitalize()} in {first} and {second}",
+                alt_text=describe_lead_image(image.motif, first, second),
+                credit=self.content.image_credit,
+                uploaded_by=uploaded_by,
+            )
+            picture = draw_lead_image(data.slug, image.motif, first, second)
+            self._save_file(library_image.file, f"{data.slug}.jpg", jpeg(picture))
+            library_image.sha256 = sha256_of(library_image.file)
+            library_image.full_clean()
+            library_image.save()
+            self.pictures[key] = library_image
+        return self.pictures[key]
 
     def _build_sections(self) -> dict[str, Section]:
         sections: dict[str, Section] = {}
@@ -294,12 +322,8 @@ class DemoBuilder:
         if published_at and data.updated_hours_later:
             story.materially_updated_at = published_at + timedelta(hours=data.updated_hours_later)
         if image := data.image:
-            first, second = image.colors
-            picture = draw_lead_image(data.slug, image.motif, first, second)
-            self._save_file(story.lead_image, f"{data.slug}.jpg", jpeg(picture))
-            story.lead_image_alt = describe_lead_image(image.motif, first, second)
+            story.lead_image = self._picture(data, created_by)
             story.lead_image_caption = image.caption
-            story.lead_image_credit = self.content.image_credit
         # The same validation as the admin, so the demo can never hold a story that an
         # editor could not have saved.
         story.full_clean()

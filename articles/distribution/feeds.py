@@ -135,7 +135,9 @@ class LatestStoriesFeed(Feed):
             return []
         rendition = story.lead_rendition(PAGE_IMAGE_WIDTH)
         length = rendition_size(rendition)
-        return [Enclosure(absolute_url(story.lead_image_url), str(length), "image/jpeg")]
+        return [
+            Enclosure(absolute_url(story.lead_image_url), str(length), story.lead_image_mime_type)
+        ]
 
     def item_extra_kwargs(self, story: Story) -> dict:
         credits = story.credited_bylines
@@ -146,8 +148,8 @@ class LatestStoriesFeed(Feed):
                 "url": absolute_url(story.lead_image_url),
                 "width": width,
                 "height": height,
-                "alt": story.lead_image_alt,
-                "credit": story.lead_image_credit,
+                "alt": story.image_alt,
+                "credit": story.image_credit,
             }
         return {
             "authors": [credit.byline.name for credit in credits],

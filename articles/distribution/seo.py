@@ -80,7 +80,7 @@ def news_article_data(story) -> dict:
                 "@type": "ImageObject",
                 "url": absolute_url(url_),
                 "width": width,
-                "height": round(story.lead_image_height * width / story.lead_image_width),
+                "height": story.lead_image.display_size(width)[1],
             }
             for url_, width in story.lead_image_srcset()
         ]

@@ -1,51 +1,45 @@
-"""A story's lead image: the file, its words (alt text, caption, credit) and renditions.
+"""A story's lead image: a picture from the media library, and the story's own words
+for it (alt text, caption, credit), each of which overrides the library's when filled.
 
-Renditions are made by a task queued when the image is saved (background/renditions.py),
-in the sizes set once in `articles.images`; pages read their URLs and never open a file.
+Renditions belong to the library image (library.renditions): made by a task queued when
+it is uploaded or changed (background/renditions.py), never on a page view. Pages read
+their URLs, worked out without storage; the image comes in the story's own query
+(select_related), whatever the page.
 """
 
 from __future__ import annotations
 
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.functional import cached_property
 
-from articles.images import (
-    IMAGE_EXTENSIONS,
-    LEAD_IMAGE_WIDTHS,
-    PAGE_IMAGE_WIDTH,
-    SOCIAL_IMAGE_WIDTH,
-    TEASER_SIZE,
-    spec_rendition_url,
-    validate_image_file,
-)
+from articles.images import PAGE_IMAGE_WIDTH, SOCIAL_IMAGE_WIDTH, TEASER_SIZE
 
 
 class LeadImage(models.Model):
-    """The lead-image fields of `Story` (an abstract base: the columns are the story's).
+    """The lead-image fields of `Story` (an abstract base: the columns are the story's)."""
 
-    The renditions (ImageSpecFields) are declared on `Story` itself: imagekit ties
-    a rendition to the concrete model it is declared on: declared here, no rendition
-    would be made when a story is saved.
-    """
-
-    lead_image = models.ImageField(
-        upload_to="stories/%Y/%m/",
+    lead_image = models.ForeignKey(
+        "library.Image",
+        null=True,
         blank=True,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_file],
+        # An image a story shows cannot be deleted from the library.
+        on_delete=models.PROTECT,
+        related_name="lead_image_stories",
+        help_text="Choose a picture from the media library, or upload a new one below.",
     )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_alt = models.CharField(
         "alt text",
         max_length=300,
         blank=True,
-        help_text="Required with an image: what the picture shows, for readers who cannot see it.",
+        help_text="What the picture shows, for readers who cannot see it. Leave empty to "
+        "use the library's alt text.",
     )
-    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    lead_image_caption = models.CharField(
+        "caption", max_length=500, blank=True, help_text="Leave empty to use the library's."
+    )
+    lead_image_credit = models.CharField(
+        "credit", max_length=200, blank=True, help_text="Leave empty to use the library's."
+    )
 
     class Meta:
         abstract = True
@@ -53,44 +47,78 @@ class LeadImage(models.Model):
     # Width and height of the teaser's picture, for the img element's attributes.
     teaser_image_size = TEASER_SIZE
 
+    # The words shown: the story's own, else the library's.
+
+    @property
+    def image_alt(self) -> str:
+        image = self.lead_image
+        return self.lead_image_alt.strip() or (image.alt_text if image else "")
+
+    @property
+    def image_caption(self) -> str:
+        image = self.lead_image
+        return self.lead_image_caption or (image.caption if image else "")
+
+    @property
+    def image_credit(self) -> str:
+        image = self.lead_image
+        return self.lead_image_credit or (image.credit if image else "")
+
+    # Renditions.
+
+    def _url(self, size: str, kind: str = "fallback") -> str:
+        return self.lead_image.rendition_url(size, kind) if self.lead_image_id else ""
+
     @cached_property
     def teaser_image_url(self) -> str:
-        return spec_rendition_url(self, "lead_image_thumbnail") if self.lead_image else ""
+        return self._url("teaser")
+
+    def teaser_image_sources(self) -> list[tuple[str, str]]:
+        """(MIME type, URL) of the teaser crop in each modern format, for <source>."""
+        if not self.lead_image_id:
+            return []
+        from library.renditions import KINDS, MIME_TYPES
+
+        sources = []
+        for kind in reversed(KINDS[1:]):
+            url = self._url("teaser", kind)
+            if url:
+                sources.append((MIME_TYPES[kind], url))
+        return sources
 
     @cached_property
     def lead_image_url(self) -> str:
-        return self.lead_rendition_url(PAGE_IMAGE_WIDTH) if self.lead_image else ""
+        return self._url(f"w{PAGE_IMAGE_WIDTH}")
 
     @cached_property
     def social_image_url(self) -> str:
-        return self.lead_rendition_url(SOCIAL_IMAGE_WIDTH) if self.lead_image else ""
+        return self._url(f"w{SOCIAL_IMAGE_WIDTH}")
 
     def lead_image_srcset(self) -> list[tuple[str, int]]:
         """(url, width) pairs for a responsive srcset, never wider than the original."""
-        if not self.lead_image or not self.lead_image_width:
-            return []
-        pairs: list[tuple[str, int]] = []
-        for width in LEAD_IMAGE_WIDTHS:
-            actual = min(width, self.lead_image_width)
-            if pairs and pairs[-1][1] == actual:
-                break
-            url = self.lead_rendition_url(width)
-            if not url:
-                return []
-            pairs.append((url, actual))
-        return pairs
+        return self.lead_image.srcset() if self.lead_image_id else []
+
+    def lead_image_sources(self) -> list[tuple[str, str]]:
+        """(MIME type, srcset) of each modern format, for the <picture>'s <source>s."""
+        return self.lead_image.picture_sources() if self.lead_image_id else []
 
     def lead_rendition(self, width: int):
-        """The rendition of the lead image `width` pixels wide (one of LEAD_IMAGE_WIDTHS)."""
-        return getattr(self, f"lead_image_{width}")
+        """The JPEG/PNG rendition `width` pixels wide (one of LEAD_IMAGE_WIDTHS), an
+        imagekit cache file; None without an image."""
+        if not self.lead_image_id:
+            return None
+        from library.renditions import field_name
 
-    def lead_rendition_url(self, width: int) -> str:
-        """The URL of `lead_rendition(width)`, known without making it after the first."""
-        return spec_rendition_url(self, f"lead_image_{width}")
+        return getattr(self.lead_image, field_name(f"w{width}", "fallback"))
+
+    @property
+    def lead_image_mime_type(self) -> str:
+        """The MIME type of the JPEG/PNG renditions (a feed's enclosure type)."""
+        from library.renditions import fallback_format
+
+        name = self.lead_image.file.name if self.lead_image_id else ""
+        return f"image/{fallback_format(name).lower()}"
 
     def lead_image_display_size(self, width: int = SOCIAL_IMAGE_WIDTH) -> tuple[int, int]:
         """Width and height of the largest rendition, for the img element's attributes."""
-        if not self.lead_image_width or not self.lead_image_height:
-            return (0, 0)
-        shown = min(width, self.lead_image_width)
-        return (shown, round(self.lead_image_height * shown / self.lead_image_width))
+        return self.lead_image.display_size(width) if self.lead_image_id else (0, 0)

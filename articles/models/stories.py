@@ -21,14 +21,11 @@ from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
-from imagekit.models import ImageSpecField
-from pilkit.processors import ResizeToFill
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from articles import workflow
 from articles.html import BODY_EDITOR_EXTENSIONS, clean_html
-from articles.images import TEASER_SIZE, lead_rendition
 from articles.text import html_to_text
 from library.placements import without_placements
 
@@ -118,7 +115,7 @@ class StoryQuerySet(models.QuerySet):
     def with_teaser_fields(self):
         """The section, and what other apps add to teasers, in the same query."""
         extra = {name: make() for name, make in TEASER_ANNOTATIONS.items()}
-        return self.annotate(**extra).select_related("section")
+        return self.annotate(**extra).select_related("section", "lead_image")
 
     def for_teasers(self):
         """Everything a teaser shows, in a fixed number of queries, and not the body.
@@ -300,17 +297,6 @@ class Story(AddressHistory, Workflow, LeadImage):
         help_text="For wire and press-release copy, e.g. Newswise.",
     )
     source_url = models.URLField("source link", blank=True)
-    # Renditions of the lead image (see LeadImage, and articles.images for the sizes).
-    lead_image_thumbnail = ImageSpecField(
-        source="lead_image",
-        processors=[ResizeToFill(*TEASER_SIZE)],
-        format="JPEG",
-        options={"quality": 80},
-    )
-    # One field per width in LEAD_IMAGE_WIDTHS (the srcset reads them by name).
-    lead_image_480 = lead_rendition(480)
-    lead_image_800 = lead_rendition(800)
-    lead_image_1200 = lead_rendition(1200)
     tags = TaggableManager(through=StoryTag, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
     status = models.CharField(
@@ -416,10 +402,6 @@ class Story(AddressHistory, Workflow, LeadImage):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_story_has_time",
             ),
-            models.CheckConstraint(
-                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
-                name="lead_image_has_alt_text",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -470,8 +452,11 @@ class Story(AddressHistory, Workflow, LeadImage):
 
     def clean(self) -> None:
         errors = {}
-        if self.lead_image and not self.lead_image_alt.strip():
-            errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
+        if self.lead_image_id and not self.image_alt:
+            errors["lead_image_alt"] = (
+                "Describe the image for readers who cannot see it (here, or as the "
+                "library image's alt text)."
+            )
         if self.status == self.Status.PUBLISHED and not self.published_at:
             errors["published_at"] = "A published story needs a publication time."
         if self.source_url and not self.source_name:

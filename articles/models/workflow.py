@@ -98,7 +98,7 @@ class Workflow:
         """What a story needs before it can go live, each with whether it has it."""
         from articles.text import html_to_text, images_without_alt
 
-        lead_image_ok = not self.lead_image or bool(self.lead_image_alt.strip())
+        lead_image_ok = not self.lead_image_id or bool(self.image_alt)
         return [
             ("a headline", bool(self.headline.strip())),
             ("a body", bool(html_to_text(self.body).strip())),

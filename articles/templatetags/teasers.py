@@ -28,12 +28,18 @@ TEASER_TEMPLATE = "articles/_story_teaser.html"
 FRAGMENT_SECONDS = 24 * 3600
 
 
+def teaser_image_shows(story) -> tuple:
+    # The teaser's crop is named after the file and the focal point: either changes it.
+    image = story.lead_image if story.lead_image_id else None
+    return (image.file.name, image.focal_point_x, image.focal_point_y) if image else ()
+
+
 def teaser_shows(story, level) -> tuple:
     section = story.section
     credits = [(c.role, c.byline.name, c.byline.slug) for c in story.credited_bylines]
     return (
         story.pk, level, story.headline, story.slug, story.kind, story.published_at,
-        story.created_at, story.teaser_text(), str(story.__dict__.get("lead_image") or ""),
+        story.created_at, story.teaser_text(), teaser_image_shows(story),
         section.slug, section.name,
         credits,
         getattr(story, "comment_count", None),
@@ -51,6 +57,7 @@ def teaser_context(story, level=None) -> dict:
         "teaser": {
             "url": story.get_absolute_url(),
             "image_url": story.teaser_image_url,
+            "image_sources": story.teaser_image_sources(),
             "image_size": story.teaser_image_size,
             "kind": story.kind,
             # Looked up only where shown: get_FOO_display() hashes every choice per call.

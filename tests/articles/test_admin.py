@@ -269,7 +269,7 @@ def test_change_forms_render(editor_client, desk):
         assert response.status_code == 200, url
         assert expected in response.content.decode()
     html = editor_client.get(pages[0][0]).content.decode()
-    assert story.lead_image_thumbnail.url in html  # the preview
+    assert story.lead_image.rendition_url("teaser") in html  # the preview
     byline_html = editor_client.get(pages[2][0]).content.decode()
     # Recent stories on the byline page link to their change forms.
     assert reverse("admin:articles_story_change", args=[desk["public"].pk]) in byline_html
@@ -389,7 +389,7 @@ def test_lead_image_without_alt_text_is_refused(editor_client, media_root):
         headline="Picture story",
         slug="picture-story",
         section=str(section.pk),
-        lead_image=make_image_file(800, 600),
+        lead_image_upload=make_image_file(800, 600),
         lead_image_alt="   ",
     )
     response = editor_client.post(reverse("admin:articles_story_add"), data)
@@ -408,14 +408,62 @@ def test_lead_image_with_alt_text_is_saved(editor_client):
         headline="Picture story",
         slug="picture-story",
         section=str(section.pk),
-        lead_image=make_image_file(800, 600),
+        lead_image_upload=make_image_file(800, 600),
         lead_image_alt="Children on a riverbank",
     )
     response = editor_client.post(reverse("admin:articles_story_add"), data)
     assert response.status_code == 302
     story = Story.objects.get()
-    assert (story.lead_image_width, story.lead_image_height) == (800, 600)
+    # The upload landed in the media library, with the story's words as its defaults.
+    assert (story.lead_image.width, story.lead_image.height) == (800, 600)
+    assert story.lead_image.alt_text == "Children on a riverbank"
+    assert story.lead_image.uploaded_by.username == "editor"
+    assert story.lead_image.file.name.startswith("library/")
     assert story.lead_image_alt == "Children on a riverbank"
+
+
+def test_a_lead_image_is_chosen_from_the_library(editor_client):
+    from tests.library.factories import make_library_image
+
+    picture = make_library_image(alt_text="A heron", caption="At the weir", credit="Lee")
+    section = make_section()
+    data = story_add_data(
+        editor_client,
+        headline="Picture story",
+        slug="picture-story",
+        section=str(section.pk),
+        lead_image=str(picture.pk),
+    )
+    response = editor_client.post(reverse("admin:articles_story_add"), data)
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert story.lead_image == picture
+    page = editor_client.get(story.get_absolute_url()).content.decode()
+    assert 'alt="A heron"' in page and "At the weir" in page and "Lee" in page
+
+
+def test_an_image_a_story_shows_cannot_be_deleted(editor_client, media_root):
+    story = make_story(lead_image=make_image_file(400, 300), lead_image_alt="A heron")
+    picture = story.lead_image
+    url = reverse("admin:library_image_delete", args=[picture.pk])
+    response = editor_client.post(url, {"post": "yes"}, follow=True)
+    assert "was not deleted: it is used in" in response.content.decode()
+    assert story.headline in response.content.decode()
+    bulk = editor_client.post(
+        reverse("admin:library_image_changelist"),
+        {"action": "delete_selected", "_selected_action": [picture.pk], "post": "yes"},
+        follow=True,
+    )
+    assert "Nothing was deleted" in bulk.content.decode()
+    picture.refresh_from_db()
+    page = editor_client.get(reverse("admin:library_image_change", args=[picture.pk]))
+    assert story.headline in page.content.decode()  # "Used in"
+    assert (
+        editor_client.get(reverse("admin:library_image_changelist"), {"use": "unused"})
+        .context["cl"]
+        .result_count
+        == 0
+    )
 
 
 def test_material_change_sets_the_update_time(editor_client):

@@ -134,7 +134,7 @@ def post_story_with_image(client, upload, **fields):
             "headline": "Picture story",
             "slug": "picture-story",
             "section": str(section.pk),
-            "lead_image": upload,
+            "lead_image_upload": upload,
             "lead_image_alt": "Boats on the river",
             "_save": "Save",
         }
@@ -145,7 +145,7 @@ def post_story_with_image(client, upload, **fields):
 
 def lead_image_errors(response) -> list[str]:
     assert response.status_code == 200, "the form should be shown again with errors"
-    return response.context["adminform"].form.errors.get("lead_image", [])
+    return response.context["adminform"].form.errors.get("lead_image_upload", [])
 
 
 def stored_files(media_root) -> list:
@@ -234,8 +234,8 @@ def test_admin_accepts_valid_upload_and_stores_dimensions(
     response = post_story_with_image(editor_client, make_image_file(*size, image_format))
     assert response.status_code == 302, response.context["adminform"].form.errors
     story = Story.objects.get()
-    assert (story.lead_image_width, story.lead_image_height) == size
-    assert (media_root / story.lead_image.name).is_file()
+    assert (story.lead_image.width, story.lead_image.height) == size
+    assert (media_root / story.lead_image.file.name).is_file()
 
 
 # --- What the story page serves ------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_uploaded_image_from_admin_is_served_with_its_dimensions(editor_client, 
     story = Story.objects.get()
     html = editor_client.get(story.get_absolute_url()).content.decode()  # a draft: preview
     assert srcset_widths(html) == [480, 800, 1000]
-    with Image.open(media_root / story.lead_image_480.name) as image:
+    with Image.open(media_root / story.lead_image.rendition_w480_fallback.name) as image:
         assert image.size == (480, 240)
 
 
@@ -295,7 +295,7 @@ def test_missing_image_file_costs_the_picture_not_the_page(client):
     from tests.factories import make_image_file, make_story
 
     story = make_story(lead_image=make_image_file(800, 500), lead_image_alt="A ferry")
-    os.remove(story.lead_image.path)
+    os.remove(story.lead_image.file.path)
     for url in (story.get_absolute_url(), story.section.get_absolute_url(), "/", "/feed/"):
         response = client.get(url)
         assert response.status_code == 200, url

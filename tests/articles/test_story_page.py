@@ -125,9 +125,9 @@ def test_story_page_lead_image(client, full_story):
     srcset = [entry.strip().rsplit(" ", 1) for entry in img.get("srcset").split(",")]
     assert [width for _, width in srcset] == ["480w", "800w", "1200w"]
     assert [url for url, _ in srcset] == [
-        full_story.lead_image_480.url,
-        full_story.lead_image_800.url,
-        full_story.lead_image_1200.url,
+        full_story.lead_image.rendition_url("w480"),
+        full_story.lead_image.rendition_url("w800"),
+        full_story.lead_image.rendition_url("w1200"),
     ]
     assert img.get("sizes")
     caption = text(css(figure, "figcaption")[0])

@@ -80,7 +80,7 @@ def test_teaser_shows_thumbnail_when_story_has_lead_image(client):
     )
     doc = parse(client.get(section.get_absolute_url()))
     (img,) = css(doc, ".teaser img")
-    assert img.get("src") == story.lead_image_thumbnail.url
+    assert img.get("src") == story.lead_image.rendition_url("teaser")
     assert (img.get("width"), img.get("height")) == ("400", "267")
     # The thumbnail is decorative next to the linked headline.
     assert img.get("alt") == ""

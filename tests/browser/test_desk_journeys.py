@@ -60,7 +60,7 @@ def test_a_story_from_the_reporter_to_a_correction_and_a_take_down(
     page.keyboard.type("The new fares start on June 1.")
     choose_in_autocomplete(page, "id_section", section.name)
     page.fill("#id_tags", "Ferries")
-    page.set_input_files("#id_lead_image", str(jpeg_file(tmp_path)))
+    page.set_input_files("#id_lead_image_upload", str(jpeg_file(tmp_path)))
     page.fill("#id_lead_image_alt", "A ferry at the harbour wall")
     choose_in_autocomplete(page, "id_story_bylines-0-byline", rita_byline.name)
     page.click(".add-row a")

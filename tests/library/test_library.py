@@ -305,3 +305,34 @@ def test_an_unused_image_can_be_deleted(client, desk_editor):
     url = reverse("admin:library_image_delete", args=[image.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Image.objects.exists()
+
+
+def test_changing_a_library_image_refreshes_the_pages_that_show_it(client, desk_editor):
+    from tests.factories import make_story
+
+    story = make_story(lead_image=make_image_file(900, 600), lead_image_alt="")
+    story.lead_image.alt_text = "A heron at the weir"
+    story.lead_image.save()
+    page = client.get(story.get_absolute_url()).content.decode()  # now cached
+    assert 'alt="A heron at the weir"' in page
+    client.force_login(desk_editor)
+    url = change_url(story.lead_image)
+    data = form_data(client.get(url).content.decode(), "image_form")
+    data.update(alt_text="A grey heron", focal_point_x="0.8", _save="Save")
+    assert client.post(url, data).status_code == 302
+    client.logout()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert 'alt="A grey heron"' in page
+    teaser = client.get(story.section.get_absolute_url()).content.decode()
+    assert Image.objects.get().rendition_url("teaser") in teaser
+
+
+def test_the_image_page_lists_the_stories_that_use_it(client, desk_editor):
+    from tests.factories import make_story
+
+    first = make_story(lead_image=make_image_file(400, 300), lead_image_alt="x")
+    second = make_story(lead_image=first.lead_image, lead_image_alt="y")
+    client.force_login(desk_editor)
+    html = client.get(change_url(first.lead_image)).content.decode()
+    assert first.headline in html and second.headline in html
+    assert reverse("admin:articles_story_change", args=[second.pk]) in html

@@ -130,15 +130,15 @@ def test_missing_upload_is_reported_and_the_import_goes_on(tmp_path):
     ]
     output = run_import(write(tmp_path, export(*posts, *attachments)), "--uploads", str(uploads))
     story = imported(10)
-    assert story.lead_image.name == "wordpress/uploads/2024/03/harbour.jpg"
-    assert (story.lead_image_width, story.lead_image_height) == (640, 480)
+    assert story.lead_image.file.name == "wordpress/uploads/2024/03/harbour.jpg"
+    assert (story.lead_image.width, story.lead_image.height) == (640, 480)
     assert story.lead_image_alt == "Boats in the harbour at dawn"
     assert story.lead_image_caption == "The harbour at dawn."
     assert default_storage.exists("wordpress/uploads/2024/03/harbour.jpg")
     # Its renditions were made, as saving the story would have made them.
-    assert default_storage.exists(story.lead_image_thumbnail.name)
-    assert default_storage.exists(story.lead_image_480.name)
-    assert "Lead-image renditions made: 4" in output
+    assert default_storage.exists(story.lead_image.rendition_teaser_fallback.name)
+    assert default_storage.exists(story.lead_image.rendition_w480_fallback.name)
+    assert f"Lead-image renditions made: {len(story.lead_image.renditions())}" in output
     assert 'src="/media/wordpress/uploads/2024/03/harbour.jpg"' in story.body
     assert not imported(11).lead_image
     assert "Files not found in the uploads directory: 1" in output
@@ -461,5 +461,34 @@ def test_renditions_can_wait_for_generateimages(tmp_path):
     output = run_import(path, "--uploads", str(uploads), "--no-renditions")
     story = imported(10)
     assert story.lead_image
-    assert not default_storage.exists(story.lead_image_thumbnail.name)
+    assert not default_storage.exists(story.lead_image.rendition_teaser_fallback.name)
     assert "Lead images of 1 stories still need their renditions" in output
+
+
+def test_featured_images_go_into_the_media_library_once(tmp_path):
+    from library.models import Image as LibraryImage
+
+    uploads = tmp_path / "uploads"
+    (uploads / "2024" / "03").mkdir(parents=True)
+    picture = image_bytes(640, 480)
+    # The same photo uploaded twice to WordPress, under two names.
+    (uploads / "2024" / "03" / "harbour.jpg").write_bytes(picture)
+    (uploads / "2024" / "03" / "harbour-copy.jpg").write_bytes(picture)
+    (uploads / "2024" / "03" / "bridge.jpg").write_bytes(image_bytes(300, 200))
+    attachments = [
+        item(
+            20 + number, name, post_type="attachment", status="inherit", parent=10 + number,
+            attachment_url=f"https://news.example.org/wp-content/uploads/2024/03/{name}.jpg",
+        )
+        for number, name in enumerate(["harbour", "harbour-copy", "bridge"])
+    ]  # fmt: skip
+    posts = [item(10 + n, meta=(("_thumbnail_id", str(20 + n)),)) for n in range(3)]
+    posts.append(item(13, meta=(("_thumbnail_id", "20"),)))  # a photo two posts share
+    run_import(write(tmp_path, export(*posts, *attachments)), "--uploads", str(uploads))
+    assert LibraryImage.objects.count() == 2
+    harbour = imported(10).lead_image
+    assert imported(11).lead_image == harbour, "the same bytes: the same library image"
+    assert imported(13).lead_image == harbour
+    assert imported(12).lead_image != harbour
+    assert harbour.file.name == "wordpress/uploads/2024/03/harbour.jpg"
+    assert default_storage.exists(harbour.rendition_teaser_fallback.name)

@@ -290,12 +290,14 @@ def test_featured_image_from_the_uploads_copy(tmp_path):
     )  # fmt: skip
     horizontal = story(1011)
     assert horizontal.headline == "Template: Featured Image (Horizontal)"
-    assert horizontal.lead_image.name == "wordpress/uploads/2013/03/featured-image-horizontal.jpg"
-    assert (horizontal.lead_image_width, horizontal.lead_image_height) == (1200, 675)
+    assert (
+        horizontal.lead_image.file.name == "wordpress/uploads/2013/03/featured-image-horizontal.jpg"
+    )
+    assert (horizontal.lead_image.width, horizontal.lead_image.height) == (1200, 675)
     assert horizontal.lead_image_alt == "Horizontal Featured Image"
-    assert horizontal.lead_image.storage.exists(horizontal.lead_image.name)
-    assert story(1016).lead_image_height == 800
-    assert ImportedItem.objects.get(wp_id=1022).media == horizontal.lead_image.name
+    assert horizontal.lead_image.file.storage.exists(horizontal.lead_image.file.name)
+    assert story(1016).lead_image.height == 800
+    assert ImportedItem.objects.get(wp_id=1022).media == horizontal.lead_image.file.name
     # The other attachments' files were not in the copy: reported, not fatal.
     assert "Files not found in the uploads directory: " in out.getvalue()
     assert "2008/06/canola2.jpg" in out.getvalue()

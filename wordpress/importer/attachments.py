@@ -147,9 +147,7 @@ def resize_lead_images(story_ids: list[int], *, batch_size: int) -> Iterator[Res
     """Make the renditions of the new lead images (a save would have made them)."""
     for chunk in batched(story_ids, batch_size):
         done = Resized(items=len(chunk))
-        stories = Story.objects.filter(pk__in=chunk).only(
-            "pk", "headline", "lead_image", "lead_image_width", "lead_image_height"
-        )
+        stories = Story.objects.filter(pk__in=chunk).select_related("lead_image")
         for story in stories:
             try:
                 done.renditions += make_renditions(story)

@@ -227,7 +227,8 @@ def _lead_image(
         reason = f"its featured image {relative} was not used: " + " ".join(error.messages)
         _warn(tally, post, reason)
         return {}
-    if story is not None and dry_run and story.lead_image.name != image.name:
+    shown = story.lead_image.file.name if story is not None and story.lead_image_id else ""
+    if story is not None and dry_run and shown != image.name:
         return {}  # not stored in a dry run, so the story cannot be pointed at it
     alt = attachment.first_meta("_wp_attachment_image_alt") or attachment.display_title or headline
     return {

@@ -80,7 +80,7 @@ def update_story(plan: StoryPlan, item: ImportedItem, *, context: Context) -> Ta
     [slug] = assign_slugs([plan], story=item.story)
     recreated = item.story is None  # deleted here, and imported again (--overwrite)
     if recreated:
-        story = Story(**plan.fields, slug=slug, created_by=by)
+        story = Story(**new_story_fields(plan.fields), slug=slug, created_by=by)
     else:
         story = item.story
         _apply_fields(story, plan, slug)
@@ -122,13 +122,63 @@ def _apply_fields(story: Story, plan: StoryPlan, slug: str) -> None:
     images = {k: fields.pop(k) for k in list(fields) if k.startswith("lead_image")}
     for name, value in fields.items():
         setattr(story, name, value)
-    if images and story.lead_image.name != images["lead_image"]:
-        story.lead_image = images["lead_image"]
-    for name, value in images.items():
-        if name != "lead_image":
-            setattr(story, name, value)
-    if not images and plan.post.thumbnail_id is None and story.lead_image:
-        story.lead_image = ""  # the featured image was removed in WordPress
+    if images.get("lead_image"):  # "" in a dry run, which stores no file
+        current = story.lead_image.file.name if story.lead_image_id else None
+        if current != images["lead_image"]:
+            story.lead_image = library_image_for(images)
+    for name in ("lead_image_alt", "lead_image_caption"):
+        if name in images:
+            setattr(story, name, images[name])
+    if not images and plan.post.thumbnail_id is None and story.lead_image_id:
+        story.lead_image = None  # the featured image was removed in WordPress
+
+
+def new_story_fields(planned: dict) -> dict:
+    """A plan's fields for a new story: its featured image as a library image."""
+    fields = {
+        k: v for k, v in planned.items() if k not in ("lead_image_width", "lead_image_height")
+    }
+    if fields.get("lead_image"):
+        fields["lead_image"] = library_image_for(planned)
+    else:
+        fields.pop("lead_image", None)
+    return fields
+
+
+def library_image_for(images: dict):
+    """The media library's image for an imported featured image: the one already made of
+    that stored file, or of the same bytes (an attachment imported twice, under two
+    names), else a new one pointing at the stored file (no bytes are copied)."""
+    from django.core.files.storage import default_storage
+
+    from library.models import Image, sha256_of, title_from_file_name
+
+    name = images["lead_image"]
+    image = Image.objects.filter(file=name).first()
+    if image is not None:
+        return image
+    # Hashed from storage (in a dry run the file was not stored: no hash, no match).
+    digest = sha256_of(default_storage.open(name)) if default_storage.exists(name) else ""
+    if digest:
+        image = Image.objects.filter(sha256=digest).first()
+        if image is not None:
+            return image
+    # Inserted, not saved: its renditions are made by the import's own step (or left
+    # for generateimages with --no-renditions), as for the stories themselves.
+    (image,) = Image.objects.bulk_create(
+        [
+            Image(
+                file=name,
+                title=title_from_file_name(name),
+                width=images.get("lead_image_width"),
+                height=images.get("lead_image_height"),
+                alt_text=images.get("lead_image_alt", ""),
+                caption=images.get("lead_image_caption", ""),
+                sha256=digest,
+            )
+        ]
+    )
+    return image
 
 
 def _log_status(story: Story, plan: StoryPlan, *, by) -> None:
@@ -190,7 +240,7 @@ def _insert(plans: list[StoryPlan], slugs: list[str], *, context: Context) -> Wr
     by = context.options.created_by
     stories = []
     for plan, slug in zip(plans, slugs, strict=True):
-        story = Story(**plan.fields, slug=slug, created_by=by)
+        story = Story(**new_story_fields(plan.fields), slug=slug, created_by=by)
         # What Story.save() would do: sanitised body (done in the plan), its text, whole
         # seconds, and the first edit count.
         story.body_text = html_to_text(story.body)
@@ -222,7 +272,7 @@ def _insert(plans: list[StoryPlan], slugs: list[str], *, context: Context) -> Wr
     )
     for plan in plans:
         tally.add(plan.kind, "created")
-    with_images = [story.pk for story in stories if story.lead_image]
+    with_images = [story.pk for story in stories if story.lead_image_id]
     return Written(tally=tally, stories_with_images=with_images)
 
 
