@@ -5,27 +5,21 @@ set; run in-process at once without one (`make run`, most tests)."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
-from articles.models import Story
 from background.models import FailedTask
 from background.renditions import make_renditions, rendition_fields
-from tests.factories import form_data, make_image_file, make_section, make_story
+from library import renditions
+from library.models import Image
+from tests.factories import image_bytes, make_image_file
+from tests.library.factories import make_library_image
+from tests.library.test_library import upload
 
 pytestmark = pytest.mark.django_db
 
-LEAD_RENDITIONS = {
-    "lead_image_thumbnail",
-    "lead_image_480",
-    "lead_image_800",
-    "lead_image_1200",
-}
 
-
-def rendition_paths(story, media_root):
+def rendition_paths(image, media_root):
     return {
-        name: media_root / getattr(story, name).name
-        for name in rendition_fields(Story, "lead_image")
+        name: media_root / getattr(image, name).name for name in rendition_fields(Image, "file")
     }
 
 
@@ -39,41 +33,35 @@ def broker(monkeypatch):
     return sent
 
 
-def test_the_lead_images_renditions_are_known():
-    assert LEAD_RENDITIONS <= set(rendition_fields(Story, "lead_image"))
+def test_every_rendition_of_a_library_image_is_known():
+    expected = {
+        renditions.field_name(size, kind)
+        for size in renditions.SIZES
+        for kind in ("fallback", "webp")
+    }
+    assert expected <= set(rendition_fields(Image, "file"))
 
 
 def test_without_a_broker_the_renditions_are_made_at_once(media_root):
-    story = make_story(lead_image=make_image_file(1600, 900), lead_image_alt="A ferry")
-    paths = rendition_paths(story, media_root)
+    image = make_library_image(1600, 900)
+    paths = rendition_paths(image, media_root)
     assert paths and all(path.is_file() for path in paths.values()), paths
 
 
-def test_with_a_broker_the_saving_request_makes_no_rendition_and_queues_one_task(
-    editor_client, media_root, broker, django_capture_on_commit_callbacks
+def test_with_a_broker_the_uploading_request_makes_no_rendition_and_queues_one_task(
+    client, desk_editor, media_root, broker, django_capture_on_commit_callbacks
 ):
-    add_url = reverse("admin:articles_story_add")
-    data = form_data(editor_client.get(add_url).content.decode(), "story_form")
-    data.update(
-        {
-            "headline": "Picture story",
-            "slug": "picture-story",
-            "section": str(make_section().pk),
-            "lead_image": make_image_file(1600, 900),
-            "lead_image_alt": "Boats on the river",
-            "_save": "Save",
-        }
-    )
+    client.force_login(desk_editor)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = editor_client.post(add_url, data)
+        response = upload(client, make_image_file(1600, 900), alt_text="Boats on the river")
         assert response.status_code == 302
-        # Nothing is sent before the story's transaction commits.
+        # Nothing is sent before the upload's transaction commits.
         assert broker == []
     assert callbacks
-    story = Story.objects.get()
-    # One task for the lead image's four renditions, naming what it must find again.
-    assert broker == [("articles.story", story.pk, "lead_image", story.lead_image.name)]
-    paths = rendition_paths(story, media_root)
+    image = Image.objects.get()
+    # One task for all the image's renditions, naming what it must find again.
+    assert broker == [("library.image", image.pk, "file", image.file.name)]
+    paths = rendition_paths(image, media_root)
     assert not any(path.exists() for path in paths.values())
 
     # The worker's run makes every rendition; run again (a retry, a restarted worker),
@@ -83,46 +71,45 @@ def test_with_a_broker_the_saving_request_makes_no_rendition_and_queues_one_task
     assert make_renditions(*broker[0]) == 0
 
 
-def test_a_save_that_keeps_the_image_queues_nothing(
+def test_a_save_that_keeps_the_file_queues_nothing(
     media_root, broker, django_capture_on_commit_callbacks
 ):
-    story = make_story(lead_image=make_image_file(800, 500), lead_image_alt="A ferry")
+    image = make_library_image(800, 500)
     broker.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        story = Story.objects.get(pk=story.pk)
-        story.headline = "A new headline"
-        story.save()
+        image = Image.objects.get(pk=image.pk)
+        image.caption = "A new caption"
+        image.save()
     assert broker == []
 
 
-def test_a_task_for_a_deleted_story_or_a_replaced_file_does_nothing(media_root, broker):
-    story = make_story(lead_image=make_image_file(800, 500), lead_image_alt="A ferry")
-    old_name = story.lead_image.name
-    story.lead_image = make_image_file(900, 600)
-    story.save()
-    assert make_renditions("articles.story", story.pk, "lead_image", old_name) == 0
-    pk = story.pk
-    story.delete()
-    assert make_renditions("articles.story", pk, "lead_image", story.lead_image.name) == 0
+def test_a_task_for_a_deleted_image_or_a_replaced_file_does_nothing(media_root, broker):
+    image = make_library_image(800, 500)
+    old_name = image.file.name
+    image.file = make_image_file(900, 600)
+    image.save()
+    assert make_renditions("library.image", image.pk, "file", old_name) == 0
+    pk, name = image.pk, image.file.name
+    image.delete()
+    assert make_renditions("library.image", pk, "file", name) == 0
 
 
-def test_a_damaged_original_is_reported_on_the_desk_and_the_story_is_saved(media_root):
-    story = make_story(lead_image=make_image_file(800, 500), lead_image_alt="A ferry")
-    for path in rendition_paths(story, media_root).values():
+def test_a_damaged_original_is_reported_on_the_desk(media_root):
+    image = make_library_image(800, 500)
+    for path in rendition_paths(image, media_root).values():
         path.unlink()
-    (media_root / story.lead_image.name).write_bytes(b"not a picture any more")
+    (media_root / image.file.name).write_bytes(b"not a picture any more")
 
-    make_renditions.delay("articles.story", story.pk, "lead_image", story.lead_image.name)
+    make_renditions.delay("library.image", image.pk, "file", image.file.name)
 
     failed = FailedTask.objects.get()
     assert failed.task_name == "background.make_renditions"
-    assert failed.args == ["articles.story", story.pk, "lead_image", story.lead_image.name]
+    assert failed.args == ["library.image", image.pk, "file", image.file.name]
     assert "RenditionFailed" in failed.error
-    # Once the picture is uploaded again, the page shows it; the failure stays listed
-    # until an editor dismisses it or runs it again.
-    (media_root / story.lead_image.name).write_bytes(make_image_file(800, 500).read())
+    # Once the picture is put back, "Run again" makes the renditions.
+    (media_root / image.file.name).write_bytes(image_bytes(800, 500))
     failed.run_again()
-    assert all(path.is_file() for path in rendition_paths(story, media_root).values())
+    assert all(path.is_file() for path in rendition_paths(image, media_root).values())
 
 
 def test_a_worker_knows_the_task():
