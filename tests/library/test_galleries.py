@@ -177,9 +177,13 @@ def test_odd_and_hostile_references_never_fail(client, reference):
 )
 def test_nul_bytes_in_a_reference_never_fail(client, reference):
     make_gallery(["One"])
-    story = make_story(body=f"<p>{reference}</p>")
-    Story.objects.filter(pk=story.pk).update(body=f"<p>{reference}</p>")  # past the sanitiser
+    from django.db import connection
+
+    story = make_story(body=f"<p>{reference}</p>")  # the sanitiser's way in
     assert client.get(story.get_absolute_url()).status_code == 200
+    if connection.vendor != "postgresql":  # PostgreSQL's text cannot hold a NUL at all
+        Story.objects.filter(pk=story.pk).update(body=f"<p>{reference}</p>")  # past it
+        assert client.get(story.get_absolute_url()).status_code == 200
 
 
 def test_non_ascii_digits_are_not_a_reference(client):
