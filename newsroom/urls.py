@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.static import serve
 
@@ -14,10 +15,19 @@ from articles.distribution.sitemaps import (
 from fronts.views import CuratedHomeView
 from newsletters.webhooks import tracking_urlpatterns
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the desk's pages). The
+    icon's address is looked up when asked: with hashed static names it exists only
+    after collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     # NEWSROOM_ADMIN_URL moves the admin ("admin/" by default).
     path(settings.NEWSROOM_ADMIN_URL, admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon),
     path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

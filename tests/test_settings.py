@@ -96,3 +96,12 @@ def test_debug_settings_fail_the_deployment_checklist():
 def test_no_model_changes_without_migrations():
     """Every model change has its migration (exits non-zero otherwise)."""
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_icon_browsers_ask_for_is_found(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/img/favicon.svg")
+    assert finders.find("img/favicon.svg")

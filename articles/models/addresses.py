@@ -23,7 +23,7 @@ RESERVED_SECTION_SLUGS = frozenset(
     {
         "admin", "accounts", "api", "archive", "byline", "bylines", "comments", "corrections",
         "feed", "feeds", "media", "newsdesk", "newsletters", "preview", "robots.txt", "search",
-        "sitemap.xml", "static", "tag", "tags", "news-sitemap.xml",
+        "sitemap.xml", "static", "tag", "tags", "news-sitemap.xml", "favicon.ico",
     }
     # Wherever NEWSROOM_ADMIN_URL moved the admin to.
     | {settings.NEWSROOM_ADMIN_URL.strip("/").split("/")[0]}
