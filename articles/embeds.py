@@ -18,7 +18,8 @@ turns it into an embed, when it renders the body (`render_embeds`), so:
 
 The provider table is the allow-list. CSP's frame-src (newsroom/settings.py) is built
 from the same table (`FRAME_ORIGINS`), so the loaded iframe can come from exactly these
-hosts. This module imports nothing from Django at import time: settings read it.
+hosts. This module imports nothing from Django at import time (articles.html neither):
+settings read it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
+
+from articles.html import replace_matches, top_level_paragraphs, top_level_pattern
 
 # Longer than any real provider address; a longer "URL" is not an embed.
 MAX_URL_LENGTH = 2000
@@ -275,35 +278,23 @@ def find_embed(url: str) -> Embed | None:
 
 # Rendering ------------------------------------------------------------------------
 
-# The body is nh3's output (articles/html.py): well-formed, every attribute in double
-# quotes with `"` escaped, paragraphs without attributes. A paragraph that holds only a
-# link, or only an address, is a candidate. Containers are tracked so that only
-# paragraphs at the top level of the body become embeds (not one in a list item or a
-# quotation).
-_CONTAINERS = "blockquote|ul|ol|dl|li|dd|dt|table|figure|td|th|caption"
-_TOKEN = re.compile(
-    rf"<(?P<open>{_CONTAINERS})\b[^>]*>"
-    rf"|</(?P<close>{_CONTAINERS})>"
-    r"|<p>\s*(?:<a\s+href=\"(?P<href>[^\"]*)\"[^>]*>(?P<text>[^<]*)</a>"
-    r"|(?P<bare>https?://[^\s<]+))\s*</p>",
-    re.IGNORECASE,
+# The body is nh3's output (articles/html.py): every attribute in double quotes with `"`
+# escaped, paragraphs without attributes. A top-level paragraph that holds only a link,
+# or only an address, is a candidate.
+_PARAGRAPH = top_level_pattern(
+    r"<p>\s*(?:<a\s+href=\"(?P<href>[^\"]*)\"[^>]*>(?P<text>[^<]*)</a>"
+    r"|(?P<bare>https?://[^\s<]+))\s*</p>"
 )
 
 
 def _candidates(body: str):
     """(match, embed, link text) for each top-level paragraph that is only a provider's URL."""
-    depth = 0
-    for token in _TOKEN.finditer(body):
-        if token["open"]:
-            depth += 1
-        elif token["close"]:
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            url = html.unescape(token["href"] if token["href"] is not None else token["bare"])
-            embed = find_embed(url)
-            if embed is not None:
-                text = html.unescape(token["text"] or "").strip()
-                yield token, embed, ("" if text == url else text)
+    for token in top_level_paragraphs(_PARAGRAPH, body):
+        url = html.unescape(token["href"] if token["href"] is not None else token["bare"])
+        embed = find_embed(url)
+        if embed is not None:
+            text = html.unescape(token["text"] or "").strip()
+            yield token, embed, ("" if text == url else text)
 
 
 def embeds_in(body: str) -> list[Embed]:
@@ -322,13 +313,10 @@ def render_embeds(body: str) -> str:
     if not found:
         return body
     titles = _known_titles([embed.url for _, embed, _ in found])
-    parts, position = [], 0
-    for token, embed, text in found:
-        parts.append(body[position : token.start()])
-        parts.append(facade(embed, title=titles.get(embed.url) or text))
-        position = token.end()
-    parts.append(body[position:])
-    return mark_safe("".join(parts))  # noqa: S308 - sanitised body, facades by format_html
+    facades = [
+        (token, facade(embed, title=titles.get(embed.url) or text)) for token, embed, text in found
+    ]
+    return mark_safe(replace_matches(body, facades))  # noqa: S308 - sanitised body, facades by format_html
 
 
 def facade(embed: Embed, *, title: str = "") -> str:

@@ -96,3 +96,41 @@ def clean_html(html: str | None) -> str:
     if cleaned in {"<p></p>", "<p><br></p>"}:
         return ""
     return cleaned
+
+
+# Block elements a paragraph can sit inside. A paragraph inside none of them stands at
+# the top level of the body, "on a line of its own": where an embed's URL or a
+# gallery's reference counts (one quoted in a list or a quotation stays words).
+_CONTAINERS = "blockquote|ul|ol|dl|li|dd|dt|table|figure|td|th|caption"
+
+
+def top_level_pattern(paragraph: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    """The pattern `top_level_paragraphs` reads: `paragraph` (a regex for a whole
+    `<p>…</p>`, with named groups), beside the containers' opening and closing tags."""
+    return re.compile(
+        rf"<(?P<open>{_CONTAINERS})\b[^>]*>|</(?P<close>{_CONTAINERS})>|{paragraph}", flags
+    )
+
+
+def top_level_paragraphs(pattern: re.Pattern, body: str):
+    """Each match of `pattern`'s paragraph (`top_level_pattern`) at the top level of
+    `body`, which is `clean_html()`'s output: well-formed, so tags can be counted."""
+    depth = 0
+    for token in pattern.finditer(body):
+        if token["open"]:
+            depth += 1
+        elif token["close"]:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            yield token
+
+
+def replace_matches(body: str, replacements) -> str:
+    """`body` with the span of each (match, text) pair, in order, replaced by text."""
+    parts, position = [], 0
+    for token, text in replacements:
+        parts.append(body[position : token.start()])
+        parts.append(text)
+        position = token.end()
+    parts.append(body[position:])
+    return "".join(parts)

@@ -30,13 +30,12 @@ from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.html import replace_matches, top_level_paragraphs, top_level_pattern
+
 # Paragraphs at the top level of the body only (as embeds: articles/embeds.py), so a
 # reference quoted inside a list or a quotation is left as text.
-_CONTAINERS = "blockquote|ul|ol|dl|li|dd|dt|table|figure|td|th|caption"
-_TOKEN = re.compile(
-    rf"<(?P<open>{_CONTAINERS})\b[^>]*>"
-    rf"|</(?P<close>{_CONTAINERS})>"
-    r"|<p>[ \t\n]*\[[ \t]*(?P<kind>gallery|audio|video)[ \t]+(?P<number>[0-9]{1,18})"
+_PARAGRAPH = top_level_pattern(
+    r"<p>[ \t\n]*\[[ \t]*(?P<kind>gallery|audio|video)[ \t]+(?P<number>[0-9]{1,18})"
     r"[ \t]*\][ \t\n]*</p>",
     re.IGNORECASE | re.ASCII,
 )
@@ -50,15 +49,9 @@ GRID_SIZES = "(min-width: 48rem) 20rem, 50vw"
 
 def _references(body: str):
     """(match, kind, id) of each top-level paragraph that is only a reference."""
-    depth = 0
-    for token in _TOKEN.finditer(body):
-        if token["open"]:
-            depth += 1
-        elif token["close"]:
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            number = int(token["number"])
-            yield token, token["kind"].lower(), (number if 0 < number <= MAX_ID else None)
+    for token in top_level_paragraphs(_PARAGRAPH, body):
+        number = int(token["number"])
+        yield token, token["kind"].lower(), (number if 0 < number <= MAX_ID else None)
 
 
 def without_placements(body: str) -> str:
@@ -66,12 +59,7 @@ def without_placements(body: str) -> str:
     text that search and teasers' excerpts are made from ("[gallery 12]" is neither)."""
     if not body or "[" not in body:
         return body
-    parts, position = [], 0
-    for token, _kind, _number in _references(body):
-        parts.append(body[position : token.start()])
-        position = token.end()
-    parts.append(body[position:])
-    return "".join(parts)
+    return replace_matches(body, [(token, "") for token, _, _ in _references(body)])
 
 
 def referenced_ids(body: str) -> tuple[set[int], set[int]]:
@@ -124,23 +112,22 @@ def render(body: str, placements: Placements | None = None) -> str:
         return body
     if placements is None:
         placements = load(body)
-    parts, position = [], 0
     shown: dict[int, int] = {}  # times each gallery is shown: its heading's id is unique
-    for token, kind, number in found:
-        parts.append(body[position : token.start()])
+
+    def markup(kind: str, number: int | None) -> str:
         if kind == "gallery":
             gallery = placements.galleries.get(number)
-            if gallery is not None:
-                shown[number] = shown.get(number, 0) + 1
-                parts.append(render_gallery(gallery, occurrence=shown[number]))
-        else:
-            media = placements.media.get(number)
-            # `[audio 4]` places file 4 only if it is audio: a typo shows nothing.
-            ok = media is not None and media.kind == kind and media.file
-            parts.append(render_media(media) if ok else "")
-        position = token.end()
-    parts.append(body[position:])
-    return mark_safe("".join(parts))  # noqa: S308 - sanitised body, markup by format_html
+            if gallery is None:
+                return ""
+            shown[number] = shown.get(number, 0) + 1
+            return render_gallery(gallery, occurrence=shown[number])
+        media = placements.media.get(number)
+        # `[audio 4]` places file 4 only if it is audio: a typo shows nothing.
+        ok = media is not None and media.kind == kind and media.file
+        return render_media(media) if ok else ""
+
+    replaced = replace_matches(body, [(token, markup(k, n)) for token, k, n in found])
+    return mark_safe(replaced)  # noqa: S308 - sanitised body, markup by format_html
 
 
 # Markup -----------------------------------------------------------------------------
