@@ -9,8 +9,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
-from .importer import ImportOptions, run_import
-from .summary import ImportSummary
 from .uploads_zip import check_zip
 
 
@@ -128,26 +126,3 @@ class WordPressImportForm(forms.Form):
         )
         transaction.on_commit(lambda: run_import_task.delay(run.pk))
         return run
-
-    def run(self, *, user) -> ImportSummary:
-        """Import the uploaded file; raises WXRError (nothing written) for a bad file."""
-        data = self.cleaned_data
-        options = ImportOptions(
-            uploads=server_uploads_dir() if data.get("use_uploads") else None,
-            dry_run=data["dry_run"],
-            overwrite=data["overwrite"],
-            import_pages=not data["skip_pages"],
-            keep_pingbacks=data["keep_pingbacks"],
-            created_by=user,
-        )
-        upload = data["export"]
-        if hasattr(upload, "temporary_file_path"):
-            return run_import(upload.temporary_file_path(), options, source_name=upload.name)
-        handle, path = tempfile.mkstemp(suffix=".xml")
-        try:
-            with os.fdopen(handle, "wb") as copy:
-                for chunk in upload.chunks():
-                    copy.write(chunk)
-            return run_import(path, options, source_name=upload.name)
-        finally:
-            os.unlink(path)
