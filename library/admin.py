@@ -8,8 +8,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -170,6 +170,35 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             '<ul class="library-usages">{}</ul>',
             format_html_join("", "<li>{}</li>", ((admin_link(obj),) for obj in usages)),
+        )
+
+    # The card the story body editor shows for each image it places.
+
+    def get_urls(self):
+        card = path(
+            "<int:object_id>/card/",
+            self.admin_site.admin_view(self.card_view),
+            name="library_image_card",
+        )
+        return [card, *super().get_urls()]
+
+    def card_view(self, request, object_id):
+        """A library image's title, thumbnail, alt text and credit as JSON, for someone
+        who may see the library (static/js/body_images.js)."""
+        image = Image.objects.filter(pk=object_id).first() if object_id < 2**63 else None
+        if image is None or not self.has_view_permission(request, image):
+            raise Http404("No such image.")
+        thumbnail = image.rendition_url("teaser") or (image.file.url if image.file else "")
+        return JsonResponse(
+            {
+                "id": image.pk,
+                "title": image.title,
+                "alt": image.alt_text,
+                "credit": image.credit,
+                "thumbnail": thumbnail,
+                "url": reverse("admin:library_image_change", args=[image.pk]),
+                "placement": f"[image {image.pk}]",
+            }
         )
 
     # Deleting: never an image in use.

@@ -15,16 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from library.admin import admin_link, describe
 from library.media import Gallery, GalleryImage, MediaFile
-
-
-def stories_placing(kind: str, pk: int):
-    """Stories (any status, drafts too) whose body places `[kind pk]`."""
-    from articles.models import Story
-
-    # The same shape library/placements.py reads: spaces allowed, any letter case
-    # (\s means the same to PostgreSQL's regular expressions and to Python's, SQLite's).
-    pattern = rf"\[\s*{kind}\s+0*{int(pk)}\s*\]"
-    return Story._base_manager.filter(body__iregex=pattern).only("pk", "headline")
+from library.placements import stories_placing
 
 
 def placement_line(obj) -> str:

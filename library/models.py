@@ -281,10 +281,18 @@ class Image(models.Model):
         ]
 
     def usages(self) -> list[models.Model]:
-        """Everything that uses this image (one query per kind of user)."""
+        """Everything that uses this image (one query per kind of user); a row that
+        stands for something else (a story body's inline image: `used_by`) is named by
+        that, and each user once."""
         found: list[models.Model] = []
         for relation in self.usage_relations():
-            found.extend(relation.related_model._base_manager.filter(**{relation.field.name: self}))
+            rows = relation.related_model._base_manager.filter(**{relation.field.name: self})
+            if hasattr(relation.related_model, "used_by"):
+                rows = rows.select_related(*_used_by_relations(relation.related_model))
+            for row in rows:
+                user = getattr(row, "used_by", row)
+                if user not in found:
+                    found.append(user)
         return found
 
     def is_in_use(self) -> bool:
@@ -292,6 +300,10 @@ class Image(models.Model):
             relation.related_model._base_manager.filter(**{relation.field.name: self}).exists()
             for relation in self.usage_relations()
         )
+
+
+def _used_by_relations(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.is_relation and f.name != "image"]
 
 
 for _size in renditions.SIZES:

@@ -1,8 +1,10 @@
-"""Galleries, audio and video placed in a story's body.
+"""Library images, galleries, audio and video placed in a story's body.
 
-An editor places one by typing (or pasting, from its page on the desk) a line of its
-own: `[gallery 12]`, `[audio 3]` or `[video 4]`. The body stores exactly that text in a
-paragraph. Why text and not a link to the desk page, or markup:
+An editor places one with the body editor's "Insert image" button (which writes the
+line), or by typing or pasting, from its page on the desk, a line of its own:
+`[image 7]`, `[gallery 12]`, `[audio 3]` or `[video 4]`. The body stores exactly that
+text in a paragraph, so an inline image always shows the library image's current
+renditions, alt text, caption and credit. Why text and not a link to the desk page, or markup:
 
 - The body editor (Tiptap) round-trips a plain paragraph unharmed, the sanitiser
   (articles/html.py) has nothing to strip, and no one can smuggle a <video> or a
@@ -12,8 +14,8 @@ paragraph. Why text and not a link to the desk page, or markup:
 
 Only the story page (and its previews) swap the line for the rendered markup. The
 references are collected from the body first and loaded in a fixed number of queries
-(`load`): one for galleries, one for their pictures, one for audio and video files,
-and none when the body places nothing, whatever the number of galleries or pictures.
+(`load`): one for images, one for galleries, one for their pictures, one for audio and
+video files, and none when the body places nothing, whatever the number of placements.
 
 A reference to a gallery or file that does not exist (or no longer does) renders
 nothing. Only ASCII digits count (`[gallery ١٢]` stays text), and numbers are capped,
@@ -31,11 +33,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.html import replace_matches, top_level_paragraphs, top_level_pattern
+from articles.images import PAGE_IMAGE_WIDTH
 
 # Paragraphs at the top level of the body only (as embeds: articles/embeds.py), so a
 # reference quoted inside a list or a quotation is left as text.
 _PARAGRAPH = top_level_pattern(
-    r"<p>[ \t\n]*\[[ \t]*(?P<kind>gallery|audio|video)[ \t]+(?P<number>[0-9]{1,18})"
+    r"<p>[ \t\n]*\[[ \t]*(?P<kind>image|gallery|audio|video)[ \t]+(?P<number>[0-9]{1,18})"
     r"[ \t]*\][ \t\n]*</p>",
     re.IGNORECASE | re.ASCII,
 )
@@ -45,6 +48,9 @@ MAX_ID = 2**63 - 1
 # The widths a gallery picture is shown at in the grid (CSS: static/css/site.css).
 GRID_IMAGE_WIDTH = 480
 GRID_SIZES = "(min-width: 48rem) 20rem, 50vw"
+# An inline image is shown as the lead image is: the text column's width and sizes.
+INLINE_IMAGE_WIDTH = PAGE_IMAGE_WIDTH
+INLINE_SIZES = "(min-width: 52rem) 48rem, 100vw"
 
 
 def _references(body: str):
@@ -62,33 +68,55 @@ def without_placements(body: str) -> str:
     return replace_matches(body, [(token, "") for token, _, _ in _references(body)])
 
 
-def referenced_ids(body: str) -> tuple[set[int], set[int]]:
-    """The gallery ids and the audio/video ids that `body` places."""
-    galleries: set[int] = set()
-    media: set[int] = set()
+def referenced_ids(body: str) -> dict[str, set[int]]:
+    """The ids `body` places, by kind: {"image": {...}, "gallery": {...}, "media": {...}}
+    (audio and video are both library media files)."""
+    found: dict[str, set[int]] = {"image": set(), "gallery": set(), "media": set()}
     if "[" not in (body or ""):
-        return galleries, media
+        return found
     for _, kind, number in _references(body):
         if number is not None:
-            (galleries if kind == "gallery" else media).add(number)
-    return galleries, media
+            found[kind if kind in found else "media"].add(number)
+    return found
+
+
+def referenced_image_ids(body: str) -> set[int]:
+    """The library images placed inline in `body` (what Story.save records as used)."""
+    return referenced_ids(body)["image"]
+
+
+def stories_placing(kind: str, pk: int):
+    """Stories (any status, drafts too) whose body places `[kind pk]`: a search of the
+    bodies, for the desk and for purges, never for a public page."""
+    from articles.models import Story
+
+    # The same shape library/placements.py reads: spaces allowed, any letter case
+    # (\s means the same to PostgreSQL's regular expressions and to Python's, SQLite's).
+    pattern = rf"\[\s*{kind}\s+0*{int(pk)}\s*\]"
+    return Story._base_manager.filter(body__iregex=pattern).only("pk", "headline")
 
 
 @dataclass
 class Placements:
     """The galleries and files a body places, loaded: what `render` needs."""
 
+    images: dict[int, object] = field(default_factory=dict)
     galleries: dict[int, object] = field(default_factory=dict)
     media: dict[int, object] = field(default_factory=dict)
 
 
 def load(body: str) -> Placements:
     """Load what `body` places: no query without a reference; with some, one for the
-    galleries, one for their pictures (with the images), one for audio and video."""
+    images, one for the galleries, one for their pictures (with the images), one for
+    audio and video."""
     from library.media import Gallery, GalleryImage, MediaFile
+    from library.models import Image
 
-    gallery_ids, media_ids = referenced_ids(body)
+    ids = referenced_ids(body)
+    image_ids, gallery_ids, media_ids = ids["image"], ids["gallery"], ids["media"]
     placements = Placements()
+    if image_ids:
+        placements.images = {image.pk: image for image in Image.objects.filter(pk__in=image_ids)}
     if gallery_ids:
         items = GalleryImage.objects.select_related("image").order_by("position", "pk")
         placements.galleries = {
@@ -115,6 +143,9 @@ def render(body: str, placements: Placements | None = None) -> str:
     shown: dict[int, int] = {}  # times each gallery is shown: its heading's id is unique
 
     def markup(kind: str, number: int | None) -> str:
+        if kind == "image":
+            image = placements.images.get(number)
+            return render_image(image) if image is not None else ""
         if kind == "gallery":
             gallery = placements.galleries.get(number)
             if gallery is None:
@@ -155,6 +186,41 @@ def _picture(item) -> str:
         width or "",
         height or "",
         image.alt_text,
+    )
+
+
+def render_image(image) -> str:
+    """An inline image: a <figure> with the library image's renditions (AVIF and WebP
+    sources, a JPEG/PNG fallback with srcset, width and height), its alt text, and its
+    caption and credit as they are in the library now."""
+    if not image.file:
+        return ""
+    pairs = image.srcset()
+    src = image.rendition_url(f"w{INLINE_IMAGE_WIDTH}") or image.file.url
+    width, height = image.display_size(INLINE_IMAGE_WIDTH)
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        ((mime, srcset, INLINE_SIZES) for mime, srcset in image.picture_sources()),
+    )
+    credit = format_html(' <span class="credit">{}</span>', image.credit) if image.credit else ""
+    figcaption = (
+        format_html("<figcaption>{}{}</figcaption>", image.caption, credit)
+        if image.caption or credit
+        else ""
+    )
+    return format_html(
+        '<figure class="inline-image"><picture>{}<img src="{}" srcset="{}" sizes="{}"'
+        ' width="{}" height="{}" alt="{}" loading="lazy" decoding="async"></picture>{}'
+        "</figure>",
+        sources,
+        src,
+        ", ".join(f"{url} {w}w" for url, w in pairs),
+        INLINE_SIZES,
+        width or "",
+        height or "",
+        image.alt_text,
+        figcaption,
     )
 
 

@@ -25,6 +25,7 @@ from articles.models import Autosave, EditLock, Story, StoryByline
 from articles.revisions import story_versions
 from articles.search import SEARCH_CONFIG, story_search_vector
 
+from .body_images import body_image_urls
 from .desk import StoryDeskMixin
 from .filters import DeskFilter, VisibilityFilter
 from .forms import StoryAdminForm
@@ -235,6 +236,7 @@ class StoryAdmin(StoryTrashMixin, StoryDeskMixin, SortableAdminBase, admin.Model
         # editor (ProseMirror) also sets style attributes from its script, which CSP can
         # only allow as inline styles: on this form alone, never on public pages.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        context["body_images"] = body_image_urls(request.user)
         response = super().render_change_form(request, context, *args, **kwargs)
         response._csp_update = {"style-src": [UNSAFE_INLINE]}
         return response

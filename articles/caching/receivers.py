@@ -12,8 +12,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from taggit.models import Tag
 
-from articles.models import Byline, Correction, Section, Story, StoryByline, StoryTag
+from articles.models import (
+    BodyImage,
+    Byline,
+    Correction,
+    Section,
+    Story,
+    StoryByline,
+    StoryTag,
+)
+from library.media import Gallery, GalleryImage, MediaFile
 from library.models import Image as LibraryImage
+from library.placements import stories_placing
 
 from . import keys
 from .purging import purge
@@ -33,8 +43,35 @@ def library_image_saved(sender, instance: LibraryImage, created: bool, **kwargs)
     changed: set[str] = set()
     for shown_by in Story.objects.filter(lead_image=instance).only("pk", "section_id"):
         changed |= keys.story_change_keys(shown_by)
+    # Inline, or in a gallery: only the story pages show it (lists show lead images).
+    changed |= {keys.story(pk) for pk in stories_showing_in_body(instance)}
     if changed:
         purge(changed)
+
+
+def stories_showing_in_body(image: LibraryImage) -> set[int]:
+    """Stories whose body shows `image`: inline, or as a picture of a placed gallery."""
+    shown = set(BodyImage.objects.filter(image=image).values_list("story_id", flat=True))
+    for gallery_id in image.gallery_items.values_list("gallery_id", flat=True).distinct():
+        shown |= set(stories_placing("gallery", gallery_id).values_list("pk", flat=True))
+    return shown
+
+
+@receiver([post_save, post_delete], sender=Gallery)
+@receiver([post_save, post_delete], sender=MediaFile)
+def placed_media_changed(sender, instance, **kwargs) -> None:
+    # A gallery's new title or a file's new caption: the pages of the stories placing it.
+    kind = "gallery" if sender is Gallery else (instance.kind or "video")
+    placing = stories_placing(kind, instance.pk).values_list("pk", flat=True)
+    if placed := {keys.story(pk) for pk in placing}:
+        purge(placed)
+
+
+@receiver([post_save, post_delete], sender=GalleryImage)
+def gallery_picture_changed(sender, instance: GalleryImage, **kwargs) -> None:
+    placing = stories_placing("gallery", instance.gallery_id).values_list("pk", flat=True)
+    if placed := {keys.story(pk) for pk in placing}:
+        purge(placed)
 
 
 @receiver(pre_delete, sender=Story)

@@ -20,9 +20,10 @@ from .addresses import (
     unique_story_slug,
     validate_section_slug,
 )
+from .desk import Autosave, Correction, EditLock, PreviewLink, now_to_the_second
 
 # now_to_the_second: migration 0006 names it here.
-from .desk import Autosave, Correction, EditLock, PreviewLink, now_to_the_second
+from .lead_image import BodyImage
 from .sections import Byline, Section, SectionPin, remember_pins, section_url
 from .stories import (
     SectionListing,
@@ -45,6 +46,7 @@ from .workflow import (
 __all__ = [
     "RESERVED_SECTION_SLUGS",
     "Autosave",
+    "BodyImage",
     "Byline",
     "Correction",
     "EditLock",

@@ -122,3 +122,53 @@ class LeadImage(models.Model):
     def lead_image_display_size(self, width: int = SOCIAL_IMAGE_WIDTH) -> tuple[int, int]:
         """Width and height of the largest rendition, for the img element's attributes."""
         return self.lead_image.display_size(width) if self.lead_image_id else (0, 0)
+
+
+class BodyImage(models.Model):
+    """A library image that a story's body places inline (`[image 7]`).
+
+    Kept by Story.save from the body, so the library knows what uses an image the way it
+    knows lead images and gallery pictures: its page lists the story, the "Unused" filter
+    leaves it out, and PROTECT refuses to delete it while a body shows it. (The body
+    itself is the source of truth; these rows are an index of it.)
+    """
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey(
+        "library.Image", on_delete=models.PROTECT, related_name="body_placements"
+    )
+
+    class Meta:
+        verbose_name = "inline image"
+        constraints = [
+            models.UniqueConstraint(fields=["story", "image"], name="body_image_once_per_story")
+        ]
+
+    def __str__(self) -> str:
+        # What an image's "Used in" list names.
+        return f"the body of “{self.story}”"
+
+    @property
+    def used_by(self):
+        """The story: what an image's "Used in" list links to."""
+        return self.story
+
+    @classmethod
+    def record(cls, story) -> None:
+        """Make the rows match the images `story.body` places now (ids of no image are
+        ignored: the page shows nothing for them)."""
+        from library.models import Image
+        from library.placements import referenced_image_ids
+
+        wanted = set(
+            Image.objects.filter(pk__in=referenced_image_ids(story.body)).values_list(
+                "pk", flat=True
+            )
+        )
+        rows = cls.objects.filter(story=story)
+        have = set(rows.values_list("image_id", flat=True))
+        if have - wanted:
+            rows.filter(image_id__in=have - wanted).delete()
+        cls.objects.bulk_create(
+            [cls(story=story, image_id=pk) for pk in wanted - have], ignore_conflicts=True
+        )

@@ -30,7 +30,7 @@ from articles.text import html_to_text
 from library.placements import without_placements
 
 from .addresses import AddressHistory, quick_reverse
-from .lead_image import LeadImage
+from .lead_image import BodyImage, LeadImage
 from .sections import Byline, Section
 from .workflow import Workflow
 
@@ -424,6 +424,8 @@ class Story(AddressHistory, Workflow, LeadImage):
         with transaction.atomic():
             self._remember_old_address()
             super().save(*args, **kwargs)
+            if update_fields is None or "body" in update_fields:
+                BodyImage.record(self)
         self._note_address()
 
     def get_absolute_url(self) -> str:
