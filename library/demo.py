@@ -1,5 +1,7 @@
-"""The demo newsroom's gallery: three pictures drawn like the demo's lead images
-(articles/demo/pictures.py, nothing is downloaded), placed in the footbridge story.
+"""The demo newsroom's gallery, three pictures drawn like the demo's lead images
+(articles/demo/pictures.py, nothing is downloaded) placed in the footbridge story, and
+an inline picture placed in the body of two river stories (one library image, shown
+twice, as the desk reuses photos).
 
 Built after `manage.py load_demo` builds the stories (articles' demo_built signal) and
 removed before `load_demo --reset` deletes them (demo_removing). It is found again by
@@ -26,22 +28,36 @@ PICTURES = [
     ("footbridge-gallery-3", "sun", ("rust", "gold"), "Footbridge: the east landing",
      "The Saturday market set up on the east landing."),
 ]  # fmt: skip
+# The inline picture, and the stories whose bodies place it after their first paragraph.
+INLINE_PICTURE = (
+    "river-trail-inline", "river", ("teal", "sage"), "The Calder from the river trail",
+    "The river trail follows the Calder for four miles north of downtown.",
+)  # fmt: skip
+INLINE_STORY_SLUGS = [
+    "eagle-scout-bird-boxes-river-trail",
+    "marlow-state-mussels-filter-river-water",
+]
 # Smaller than a lead image (a grid shows them at most 480 pixels wide), so loading the
 # demo, which makes a dozen renditions of each picture, stays quick.
 PICTURE_SIZE = (720, 450)
+INLINE_PICTURE_SIZE = (1200, 750)
 
 
 def _demo_images():
     from library.models import Image
 
-    return Image.objects.filter(title__in=[title for _, _, _, title, _ in PICTURES])
+    titles = [title for _, _, _, title, _ in [*PICTURES, INLINE_PICTURE]]
+    return Image.objects.filter(title__in=titles)
 
 
 def remove_demo(**kwargs) -> None:
     from articles.demo.builder import DemoBuilder
+    from articles.models import BodyImage
     from library.media import Gallery
 
     titles = {title for _, _, _, title, _ in PICTURES}
+    # The demo's own stories are deleted next: they no longer hold the inline picture.
+    BodyImage.objects.filter(image__in=_demo_images(), story__slug__in=INLINE_STORY_SLUGS).delete()
     galleries = [
         gallery
         for gallery in Gallery.objects.filter(title=GALLERY_TITLE).prefetch_related("items__image")
@@ -71,31 +87,45 @@ def build_demo(*, content=None, log=None, **kwargs) -> None:
         return  # not the demo's story, or it has its gallery already
     credit = getattr(content, "image_credit", "")
     written = []
+
+    def picture(seed, motif, colours, title, caption, size=PICTURE_SIZE) -> Image:
+        first, second = colours
+        image = Image(
+            title=title,
+            alt_text=describe_lead_image(motif, first, second),
+            caption=caption,
+            credit=credit,
+        )
+        drawn = draw_lead_image(seed, motif, first, second).resize(size)
+        image.file.save(f"{seed}.jpg", jpeg(drawn), save=False)
+        written.append((image.file.storage, image.file.name))
+        image.save()
+        return image
+
     try:
         gallery = Gallery.objects.create(title=GALLERY_TITLE, caption=GALLERY_CAPTION)
-        for position, (seed, motif, (first, second), title, caption) in enumerate(PICTURES):
-            picture = draw_lead_image(seed, motif, first, second).resize(PICTURE_SIZE)
-            image = Image(
-                title=title,
-                alt_text=describe_lead_image(motif, first, second),
-                caption=caption,
-                credit=credit,
-            )
-            image.file.save(f"{seed}.jpg", jpeg(picture), save=False)
-            written.append((image.file.storage, image.file.name))
-            image.save()
-            GalleryImage.objects.create(gallery=gallery, image=image, position=position)
+        for position, data in enumerate(PICTURES):
+            GalleryImage.objects.create(gallery=gallery, image=picture(*data), position=position)
+        inline = picture(*INLINE_PICTURE, size=INLINE_PICTURE_SIZE)
     except BaseException:
         from articles.demo.builder import DemoBuilder
 
         DemoBuilder._delete_files(written)
         raise
-    # After the story's first paragraph, as an editor would place it.
-    first, sep, rest = story.body.partition("</p>")
-    story.body = f"{first}{sep}<p>{gallery.placement}</p>{rest}"
-    story.save(update_fields=["body"])
+    place_after_first_paragraph(story, gallery.placement)
+    placed_in = Story.objects.filter(slug__in=INLINE_STORY_SLUGS).order_by("pk")
+    for river_story in placed_in:
+        place_after_first_paragraph(river_story, f"[image {inline.pk}]")
     if log:
         log(f"  Gallery: {len(PICTURES)} pictures in “{story.headline}”")
+        log(f"  Inline picture: in {len(placed_in)} stories")
+
+
+def place_after_first_paragraph(story, placement: str) -> None:
+    # As an editor would place it.
+    first, sep, rest = story.body.partition("</p>")
+    story.body = f"{first}{sep}<p>{placement}</p>{rest}"
+    story.save(update_fields=["body"])
 
 
 @receiver(demo_built)

@@ -27,19 +27,36 @@
   var REFERENCE = /\[[ \t]*image[ \t]+([0-9]{1,18})[ \t]*\]/gi;
   var editor = null;
   var cards = {}; // id -> promise of its card's data (null: no such image)
+  var panel = null; // the buttons and the cards, made once
+  var list = null;
+
+  function useEditor(found) {
+    if (found && found !== editor) {
+      editor = found;
+      editor.on("update", showCards);
+    }
+    build();
+  }
 
   document.addEventListener("prose-editor:ready", function (event) {
     if (event.detail && event.detail.textarea === textarea) {
-      editor = event.detail.editor;
-      editor.on("update", showCards);
-      build();
+      useEditor(event.detail.editor);
     }
   });
-  // The editor may have been made before this script ran (both are deferred).
-  window.setTimeout(build, 1500);
-
-  var panel = null;
-  var list = null;
+  // The editor may have been made before this script ran: Tiptap keeps itself on its
+  // element.
+  function existingEditor() {
+    var container = textarea.closest(".prose-editor");
+    var element = container && container.querySelector(".ProseMirror");
+    return element && element.editor;
+  }
+  if (existingEditor()) {
+    useEditor(existingEditor());
+  } else {
+    window.setTimeout(function () {
+      useEditor(existingEditor());
+    }, 1500);
+  }
 
   function build() {
     if (panel) {
@@ -101,6 +118,9 @@
 
   function insert(id) {
     var line = "[image " + id + "]";
+    if (!editor) {
+      useEditor(existingEditor());
+    }
     if (editor) {
       editor.chain().focus().insertContent("<p>" + line + "</p>").run();
     } else {

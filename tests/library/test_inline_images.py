@@ -307,3 +307,21 @@ def test_placing_an_image_through_the_desk_records_it(editor_client):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert image.usages() == [story]
+
+
+# --- The demo newsroom ----------------------------------------------------------------
+
+
+def test_the_demo_places_one_inline_picture_in_two_stories(demo_newsroom, client):
+    from library.demo import INLINE_PICTURE, INLINE_STORY_SLUGS
+
+    image = Image.objects.get(title=INLINE_PICTURE[3])
+    stories = list(Story.objects.filter(slug__in=INLINE_STORY_SLUGS))
+    assert len(stories) == 2
+    assert sorted(image.usages(), key=lambda s: s.pk) == sorted(stories, key=lambda s: s.pk)
+    for story in stories:
+        page = client.get(story.get_absolute_url()).content.decode()
+        (figure,) = inline_figures(page)
+        assert INLINE_PICTURE[4] in figure.xpath("string(./figcaption)")
+        assert figure.xpath("string(.//img/@alt)") == image.alt_text != ""
+        assert (demo_newsroom.media_root / image.file.name).exists()
