@@ -58,7 +58,8 @@ def test_only_real_images_are_stored(tmp_path, uploads):
         assert not default_storage.exists(f"wordpress/uploads/2024/{name}"), name
     media = dict(ImportedItem.objects.filter(kind="attachment").values_list("wp_id", "media"))
     assert media == {20: "wordpress/uploads/2024/photo.jpg", 21: "", 22: "", 23: "", 24: ""}
-    assert "Files refused (only JPEG, PNG, GIF and WebP images are imported): 4" in output
+    assert "Files refused (only JPEG, PNG, GIF and WebP images, and MP3, M4A, MP4, Ogg, " in output
+    assert "within the size limit are imported): 4 (the old addresses were kept)" in output
     assert "  2024/logo.svg: " in output
     assert "  2024/polyglot.html: " in output
     story = ImportedItem.objects.get(wp_id=10).story
