@@ -139,6 +139,7 @@ _TAG_ATTRIBUTE = re.compile(
 )
 _WP_IMAGE_CLASS = re.compile(r"\bwp-image-([0-9]{1,18})\b", re.ASCII)
 _ATTACHMENT_ID = re.compile(r"^attachment_([0-9]{1,18})$", re.ASCII)
+_PLAYER = re.compile(r"<(video|audio)\b", re.IGNORECASE)
 _MEDIA_SOURCE = re.compile(r"<(?:video|audio|source)\b[^>]*>", re.IGNORECASE)
 _GALLERY_CAPTION = re.compile(
     r"<figcaption\b[^>]*\bblocks-gallery-caption\b[^>]*>(.*?)</figcaption>",
@@ -361,7 +362,6 @@ class BodyConverter:
         text = text.replace(_TOKEN_START, "").replace(_TOKEN_END, "")
         uses_blocks = "<!-- wp:" in text
         self._title = title or f"WordPress post {post_id}"
-        self._galleries = 0
 
         def drop_block_comment(match: re.Match) -> str:
             if match.group(4):  # a self-closing block is rendered by PHP: nothing to keep
@@ -427,7 +427,12 @@ class BodyConverter:
                 placed = self._media_block(name, attributes, saved, post_id=post_id, report=report)
             return saved if placed is None else placed
 
-        return _MEDIA_BLOCK.sub(replace, text)
+        text = _MEDIA_BLOCK.sub(replace, text)
+        # A player elsewhere (a media-and-text or cover block) is not allowed in a body:
+        # the sanitiser removes it, so say so.
+        for tag in _PLAYER.findall(text):
+            report.library.skip(tag.lower(), "a player outside a video or audio block (removed)")
+        return text
 
     def _picture(
         self, img: str, *, wp_id: int | None, caption_html: str, report: BodyReport
@@ -497,10 +502,10 @@ class BodyConverter:
     def _place_gallery(
         self, pictures: list[tuple[Placed, str]], caption_html: str, *, report: BodyReport
     ) -> str:
-        self._galleries += 1
-        title = self._title if self._galleries == 1 else f"{self._title} ({self._galleries})"
+        # Readers see the title above the pictures: every gallery of a post is named after
+        # it (a post that shows the same gallery twice places one gallery twice).
         placed = self.library.gallery(
-            Truncator(title).chars(255), Truncator(html_to_line(caption_html)).chars(500),
+            Truncator(self._title).chars(255), Truncator(html_to_line(caption_html)).chars(500),
             pictures, report,
         )  # fmt: skip
         return _placement("gallery", placed.pk)
