@@ -240,3 +240,23 @@ def test_the_admin_shows_the_library_lines_the_command_prints(
     assert any(line.startswith("Media not found: 1") for line in notes)
     for line in notes:
         assert escape(line) in page, line
+
+
+def test_pictures_in_bodies_are_library_images_with_renditions(tmp_path, uploads):
+    from library.models import Image
+
+    block = (
+        f'<!-- wp:image {{"id":20}} --><figure class="wp-block-image"><img src="{UPLOADS}/2024/'
+        'photo-300x200.jpg" alt="The quay"><figcaption>At dawn</figcaption></figure>'
+        "<!-- /wp:image -->"
+    )
+    path = write(tmp_path, export(item(10, content=block), attachment(20, "photo.jpg")))
+    output = run_import(path, "--uploads", str(uploads))
+    [image] = Image.objects.all()
+    assert (image.file.name, image.alt_text, image.caption) == (
+        "wordpress/uploads/2024/photo.jpg", "The quay", "At dawn",
+    )  # fmt: skip
+    assert ImportedItem.objects.get(wp_id=10).story.body == f"<p>[image {image.pk}]</p>"
+    renditions = image.renditions()
+    assert renditions and all(r.storage.exists(r.name) for r in renditions)
+    assert f"Image renditions made: {len(renditions)}" in output
