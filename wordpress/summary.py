@@ -26,10 +26,11 @@ OTHER_LABELS = {
     "tag": "Tags",
     "byline": "Bylines (authors)",
     "redirect": "Redirects from old URLs",
-    # The media library's rows the bodies place, one count per placement: created, or
-    # found again (unchanged; updated when an empty caption or alt was filled), or
-    # skipped with the reason (the post keeps its old HTML or a link).
-    "library_image": "Library images (pictures in bodies)",
+    # The media library's rows the bodies place and the attachments become, one count
+    # per placement or attachment: created, or found again (unchanged; updated when an
+    # empty caption or alt was filled), or skipped with the reason (the post keeps its
+    # old HTML or a link).
+    "library_image": "Library images",
     "gallery": "Library galleries",
     "audio": "Library audio files",
     "video": "Library video files",

@@ -105,7 +105,9 @@ class WordPressImport:
             story_ids |= done.ids
             with_images += done.stories_with_images
             progress.advance(done.items)
-        for done in import_attachments(scan, context=context, media=media, story_ids=story_ids):
+        for done in import_attachments(
+            scan, context=context, media=media, story_ids=story_ids, library=library
+        ):
             self._record(summary, done.tally)
             progress.advance(done.items)
         self._resize_library_images(library.new_image_ids, summary)
