@@ -152,8 +152,13 @@ _TOKEN_START, _TOKEN_END = "\ue000", "\ue001"
 _TOKEN = re.compile("\ue000(gallery|image|audio|video) ([0-9]{1,18})\ue001")
 # Our own placements in the text of a body (for the dek, which must not show them).
 PLACEMENT_PARAGRAPH = re.compile(r"<p>\[(?:gallery|image|audio|video) [0-9]{1,18}\]</p>", re.ASCII)
-# An ID from a post is a WordPress ID only if it is ASCII digits and fits a bigint.
+# What library/placements.py would read as a placement, typed in the post itself: only
+# the import places library rows, so these are removed (and counted).
+_TYPED_PLACEMENT = re.compile(
+    r"\[[ \t]*(gallery|image|audio|video)[ \t]+[0-9]+[ \t]*\]", re.IGNORECASE | re.ASCII
+)
 LINK_DROPPED = "the library's figure links nowhere (dropped)"
+# An ID from a post is a WordPress ID only if it is ASCII digits and fits a bigint.
 _ASCII_NUMBER = re.compile(r"[0-9]+", re.ASCII)
 MAX_WP_ID = 2**63 - 1
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav")
@@ -370,7 +375,7 @@ class BodyConverter:
 
         text = self._embed_blocks(text, report)
         if self.library is not None:
-            text = self._media_blocks(text, post_id=post_id, report=report)
+            text = self._media_blocks(text, report=report)
         text = _BLOCK_COMMENT.sub(drop_block_comment, text)
         text = _SPECIAL_COMMENT.sub("", text)
         text = self._iframes_to_links(text, report)
@@ -381,7 +386,15 @@ class BodyConverter:
             text = autop(text)
         text = _URL_ATTRIBUTE.sub(self._rewrite_url, text)
         text = _HEADING_ONE.sub(r"<\1h2", text)
-        return _TOKEN.sub(r"[\1 \2]", _tidy(clean_html(text)))
+        body = _tidy(clean_html(text))
+        if "[" in body:
+
+            def drop_typed(match: re.Match) -> str:
+                report.shortcodes_removed[f"{match[1].lower()} N (a library placement)"] += 1
+                return ""
+
+            body = _tidy(_TYPED_PLACEMENT.sub(drop_typed, body))
+        return _TOKEN.sub(r"[\1 \2]", body)
 
     # Steps ------------------------------------------------------------------------
 
@@ -413,7 +426,7 @@ class BodyConverter:
         # The same figure without its block comments (HTML copied from such a site).
         return _EMBED_FIGURE.sub(lambda m: embed("figure.wp-block-embed", None, m[1]), text)
 
-    def _media_blocks(self, text: str, *, post_id: int, report: BodyReport) -> str:
+    def _media_blocks(self, text: str, *, report: BodyReport) -> str:
         """Gallery, image, video and audio blocks as library placements, where the
         library can take their files; the others are left as they were saved."""
 
@@ -424,7 +437,7 @@ class BodyConverter:
             elif name == "image":
                 placed = self._image_block(attributes, saved, report=report)
             else:
-                placed = self._media_block(name, attributes, saved, post_id=post_id, report=report)
+                placed = self._media_block(name, attributes, saved, report=report)
             return saved if placed is None else placed
 
         text = _MEDIA_BLOCK.sub(replace, text)
@@ -510,9 +523,7 @@ class BodyConverter:
         )  # fmt: skip
         return _placement("gallery", placed.pk)
 
-    def _media_block(
-        self, kind: str, attributes: dict, saved: str, *, post_id: int, report: BodyReport
-    ) -> str:
+    def _media_block(self, kind: str, attributes: dict, saved: str, *, report: BodyReport) -> str:
         attachment = self.attachments.get(_block_id(attributes.get("id")) or 0)
         url = attachment.url if attachment else ""
         if not url:
@@ -594,10 +605,6 @@ class BodyConverter:
                 if url:
                     _count_embed(html.unescape(url), report)
                     return _link_paragraph(url)
-                report.shortcodes_removed[name] += 1
-                return ""
-            if name == "image" and not named and [p.isdigit() for p in positional] == [True]:
-                # "[image 7]" would place library image 7: only the import writes those.
                 report.shortcodes_removed[name] += 1
                 return ""
             if not looks_like_shortcode(match, named):

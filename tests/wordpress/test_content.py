@@ -307,10 +307,13 @@ def test_audio_shortcode_and_block():
 
 def test_a_post_cannot_forge_a_placement():
     html, report = convert_with(
-        "[image 7]\n\nText \ue000gallery 3\ue001 here.\n\n[audio 3]\n\n[video 4]", FakeLibrary()
+        "[image 7]\n\nText \ue000gallery 3\ue001 here.\n\n[audio 3]\n\n[video 4]\n\n"
+        "<p>[ Gallery 12 ]</p>\n\n<ul><li>[ audio 9]</li></ul>",
+        FakeLibrary(),
     )
-    assert html == "<p>Text gallery 3 here.</p>"
-    assert report.shortcodes_removed["image"] == 1
+    assert html == "<p>Text gallery 3 here.</p>\n<ul>\n<li></li>\n</ul>"
+    assert report.shortcodes_removed["image N (a library placement)"] == 1
+    assert report.shortcodes_removed["gallery N (a library placement)"] == 1
 
 
 def test_the_dek_leaves_out_placements():
