@@ -90,8 +90,11 @@ class Library(Protocol):
     it did in `report.library`.
     """
 
-    def image(self, url: str, *, alt: str, caption: str, report: BodyReport) -> Placed | None:
-        """The library image of the upload at `url`; `alt` and `caption` fill its empty ones."""
+    def image(
+        self, url: str, *, alt: str, caption: str, report: BodyReport, title: str = ""
+    ) -> Placed | None:
+        """The library image of the upload at `url`; `alt` and `caption` fill its empty
+        ones, and a new one is called `title` (the attachment's title)."""
 
     def gallery(
         self, title: str, caption: str, pictures: list[tuple[Placed, str]], report: BodyReport
@@ -462,7 +465,8 @@ class BodyConverter:
         url = attachment.url if attachment and attachment.is_image else found.get("src", "")
         alt = found.get("alt", "") or (attachment.alt if attachment else "")
         caption = html_to_line(caption_html) or (attachment.caption if attachment else "")
-        return self.library.image(url, alt=alt, caption=caption, report=report)
+        title = attachment.title if attachment else ""
+        return self.library.image(url, alt=alt, caption=caption, report=report, title=title)
 
     def _image_block(self, attributes: dict, saved: str, *, report: BodyReport) -> str | None:
         img = _IMG.search(saved)
@@ -509,8 +513,9 @@ class BodyConverter:
             report.gallery_images_missing += 1
             return None
         return self.library.image(
-            attachment.url, alt=attachment.alt, caption=attachment.caption, report=report
-        )
+            attachment.url, alt=attachment.alt, caption=attachment.caption, report=report,
+            title=attachment.title,
+        )  # fmt: skip
 
     def _place_gallery(
         self, pictures: list[tuple[Placed, str]], caption_html: str, *, report: BodyReport

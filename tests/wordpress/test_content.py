@@ -223,7 +223,7 @@ class FakeLibrary:
         self.images: list[tuple[str, str, str]] = []
         self.galleries: list[tuple[str, list]] = []
 
-    def image(self, url, *, alt, caption, report):
+    def image(self, url, *, alt, caption, report, title=""):
         if "/uploads/2024/01/" not in url:
             report.library.skip("library_image", "not an upload")
             return None

@@ -431,6 +431,7 @@ class ThemeUnitTestWithUploadsTests(TestCase):
         self.assertEqual(image.file.name, f"wordpress/uploads/{self.paths[754]}")
         self.assertEqual(image.caption, "Bell on wharf in San Francisco")
         self.assertEqual(image.alt_text, "Bell on Wharf")
+        self.assertEqual(image.title, "Bell on Wharf")  # the attachment's title in WordPress
         self.assertNotIn("<figure>", captioned.body)
         self.assertIn("<p>[image ", story(21).body)  # a wp:image block
         # The same bytes under any name are one library image.

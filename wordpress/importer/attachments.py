@@ -165,7 +165,7 @@ def _into_library(attachment: Post, relative: str, library: LibraryWriter) -> Ta
         library.media(url, "video", caption=caption, report=report)
     else:
         alt = attachment.first_meta("_wp_attachment_image_alt") or attachment.display_title
-        library.image(url, alt=alt, caption=caption, report=report)
+        library.image(url, alt=alt, caption=caption, report=report, title=attachment.display_title)
     return report.library
 
 

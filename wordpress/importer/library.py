@@ -39,7 +39,7 @@ MEDIA_REFUSED = "refused by the library's checks (see Files refused; kept as a l
 
 def library_image(
     name: str, *, digest: str, width=None, height=None, alt: str = "", caption: str = "",
-    uploaded_by=None,
+    title: str = "", uploaded_by=None,
 ) -> tuple[Image, bool]:  # fmt: skip
     """The library image of stored file `name` (or of the same bytes), and whether it is
     new. A new one is inserted, not saved: the import makes its renditions itself."""
@@ -51,7 +51,8 @@ def library_image(
     (image,) = Image.objects.bulk_create(
         [
             Image(
-                file=name, title=title_from_file_name(name), width=width, height=height,
+                file=name, title=Truncator(title).chars(255) or title_from_file_name(name),
+                width=width, height=height,
                 alt_text=Truncator(alt).chars(300), caption=Truncator(caption).chars(500),
                 sha256=digest, uploaded_by=uploaded_by,
             )
@@ -69,7 +70,9 @@ class LibraryWriter:
         # New images, whose renditions the import makes at its end.
         self.new_image_ids: list[int] = []
 
-    def image(self, url: str, *, alt: str, caption: str, report: BodyReport) -> Placed | None:
+    def image(
+        self, url: str, *, alt: str, caption: str, report: BodyReport, title: str = ""
+    ) -> Placed | None:
         relative = self.uploads.relative_path(url) if url else None
         if relative is None:
             report.library.skip("library_image", NOT_AN_UPLOAD)
@@ -86,7 +89,8 @@ class LibraryWriter:
         alt, caption = _line(alt, 300), _line(caption, 500)
         image, created = library_image(
             stored.name, digest=self.uploads.sha256(relative), width=stored.width,
-            height=stored.height, alt=alt, caption=caption, uploaded_by=self.created_by,
+            height=stored.height, alt=alt, caption=caption, title=_line(title, 255),
+            uploaded_by=self.created_by,
         )  # fmt: skip
         if created:
             self.new_image_ids.append(image.pk)
