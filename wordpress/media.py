@@ -5,14 +5,17 @@ downloaded. A file that is not there is reported and the import goes on. Each fi
 stored once, under `wordpress/uploads/<its path under uploads>`, so a second import
 finds it already stored and copies nothing.
 
-Only images are stored: a JPEG, PNG, GIF or WebP file, by its name and by its content
-(`articles.images.validate_image_file`, the check every upload passes). Media is served
-from the site's own address, where an SVG or HTML file would run its script as the site;
+Only images, audio and video are stored, each checked by its name and by its content
+with the checks every upload passes: a JPEG, PNG, GIF or WebP image
+(`articles.images.validate_image_file`), or an MP3, M4A, MP4, Ogg, WebM or WAV file
+under the media size limit (`library.media.validate_media_file`). Media is served from
+the site's own address, where an SVG or HTML file would run its script as the site;
 any other file is refused, reported, and keeps its old address.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,6 +27,7 @@ from django.core.files.storage import Storage, default_storage
 from PIL import Image
 
 from articles.images import IMAGE_EXTENSIONS, validate_image_file
+from library.media import MEDIA_EXTENSIONS, validate_media_file
 
 STORAGE_PREFIX = "wordpress/uploads"
 # WordPress's resized copies: photo-300x200.jpg next to photo.jpg.
@@ -35,6 +39,12 @@ class StoredImage:
     name: str
     width: int
     height: int
+
+
+@dataclass
+class StoredMedia:
+    name: str
+    size: int
 
 
 class MediaLibrary:
@@ -54,6 +64,8 @@ class MediaLibrary:
         self.storage = storage or default_storage
         self._stored: dict[str, str | None] = {}
         self._sizes: dict[str, tuple[int, int] | ValidationError] = {}
+        self._media_checked: dict[str, int | ValidationError] = {}  # path → size
+        self._digests: dict[str, str] = {}
         self._missing: dict[str, None] = {}  # an ordered set
         self._refused: dict[str, str] = {}  # path → why
         self.copied = 0
@@ -94,7 +106,10 @@ class MediaLibrary:
             self._missing[relative] = None
             return None
         try:
-            self._size(relative, source)
+            if _extension(relative) in MEDIA_EXTENSIONS:
+                self._check_media(relative, source)
+            else:
+                self._size(relative, source)
         except ValidationError:
             self._stored[relative] = None
             return None
@@ -113,7 +128,8 @@ class MediaLibrary:
 
     @property
     def refused(self) -> dict[str, str]:
-        """Files that are not images, so not stored: path under uploads → why."""
+        """Files that are neither images nor audio or video, or fail their checks (so are
+        not stored): path under uploads → why."""
         return dict(self._refused)
 
     def note_missing(self, relative: str) -> None:
@@ -135,8 +151,54 @@ class MediaLibrary:
         source = self._source(relative)
         if source is None:
             raise FileNotFoundError(relative)
+        if _extension(relative) in MEDIA_EXTENSIONS:
+            # Not refused: stored as what it is (audio or video) wherever it is used so.
+            raise ValidationError("it is an audio or video file, not an image")
         width, height = self._size(relative, source)
         return StoredImage(name=self.store(relative) or "", width=width, height=height)
+
+    def media_file(self, relative: str) -> StoredMedia:
+        """The stored copy of an audio or video file; ValidationError if it is refused
+        (not one, or over the size limit), FileNotFoundError if it is not in the copy."""
+        source = self._source(relative)
+        if source is None:
+            raise FileNotFoundError(relative)
+        size = self._check_media(relative, source)
+        return StoredMedia(name=self.store(relative) or "", size=size)
+
+    def sha256(self, relative: str) -> str:
+        """The hex SHA-256 of an upload's bytes (read from the copy: a dry run stores
+        nothing, and still finds the library's rows of the same bytes); "" if missing."""
+        if relative not in self._digests:
+            source = self._source(relative)
+            digest = hashlib.sha256()
+            if source is not None:
+                with open(source, "rb") as handle:
+                    while chunk := handle.read(1024 * 1024):
+                        digest.update(chunk)
+            self._digests[relative] = digest.hexdigest() if source is not None else ""
+        return self._digests[relative]
+
+    def _check_media(self, relative: str, source: Path) -> int:
+        """The size of the audio or video file at `source`; ValidationError (noted) if
+        the library would refuse it as an upload."""
+        known = self._media_checked.get(relative)
+        if isinstance(known, ValidationError):
+            raise known
+        if known is not None:
+            return known
+        try:
+            if _extension(relative) not in MEDIA_EXTENSIONS:
+                raise ValidationError("it is not an audio or video file the library takes")
+            with open(source, "rb") as handle:
+                validate_media_file(File(handle))
+        except ValidationError as error:
+            self._media_checked[relative] = error
+            self._refused[relative] = " ".join(error.messages)
+            raise
+        size = source.stat().st_size
+        self._media_checked[relative] = size
+        return size
 
     def _size(self, relative: str, source: Path) -> tuple[int, int]:
         """The size of the image at `source`; ValidationError (noted) unless it is one."""
@@ -146,10 +208,12 @@ class MediaLibrary:
         if known is not None:
             return known
         try:
-            extension = PurePosixPath(relative).suffix.lower().lstrip(".")
-            if extension not in IMAGE_EXTENSIONS:
+            if _extension(relative) not in IMAGE_EXTENSIONS:
                 raise ValidationError(
-                    "its name does not end in .jpg, .jpeg, .png, .gif or .webp", code="bad_name"
+                    "its name does not end in .jpg, .jpeg, .png, .gif or .webp (images), or "
+                    ".mp3, .m4a, .mp4, .m4v, .ogg, .oga, .opus, .ogv, .webm or .wav (audio "
+                    "and video)",
+                    code="bad_name",
                 )
             with open(source, "rb") as handle:
                 validate_image_file(File(handle))
@@ -170,6 +234,10 @@ class MediaLibrary:
         if not candidate.is_relative_to(self.uploads) or not candidate.is_file():
             return None
         return candidate
+
+
+def _extension(relative: str) -> str:
+    return PurePosixPath(relative).suffix.lower().lstrip(".")
 
 
 def make_renditions(story) -> int:

@@ -26,7 +26,21 @@ OTHER_LABELS = {
     "tag": "Tags",
     "byline": "Bylines (authors)",
     "redirect": "Redirects from old URLs",
+    # The media library's rows the bodies place and the attachments become, one count
+    # per placement or attachment: created, or found again (unchanged; updated when an
+    # empty caption or alt was filled), or skipped with the reason (the post keeps its
+    # old HTML or a link).
+    "library_image": "Library images",
+    "gallery": "Library galleries",
+    "audio": "Library audio files",
+    "video": "Library video files",
+    "image link": "Links around pictures",
 }
+# Skip reasons (wordpress/importer/library.py) that mean a file is not available here.
+MEDIA_NOT_FOUND_REASONS = (
+    "not found in the uploads folder (kept as a link)",
+    "not an upload of the site (kept as a link)",
+)
 LISTED_PROBLEMS = 20
 
 
@@ -104,11 +118,12 @@ class ImportSummary(Tally):
     uploads_given: bool = False
     items_read: Counter = field(default_factory=Counter)
     missing_files: list[str] = field(default_factory=list)
-    # Files in the uploads copy that are not images, so not stored: path → why.
+    # Files in the uploads copy refused by the checks of the library's uploads: path → why.
     refused_files: dict[str, str] = field(default_factory=dict)
     control_characters_removed: int = 0
     renditions_made: int = 0
     renditions_pending: int = 0
+    library_renditions_pending: int = 0
 
     @property
     def items_total(self) -> int:
@@ -144,6 +159,15 @@ class ImportSummary(Tally):
             if kind in self.counts:
                 rows.append((label, [self.counts[kind][o] for o in OUTCOMES]))
         return rows
+
+    @property
+    def media_not_found(self) -> int:
+        """Audio and video a body names whose file is not in the uploads copy (links now)."""
+        return sum(
+            count
+            for (kind, reason), count in self.skip_reasons.items()
+            if kind in {"audio", "video"} and reason in MEDIA_NOT_FOUND_REASONS
+        )
 
     def skip_lines(self) -> list[str]:
         return [
@@ -191,11 +215,21 @@ class ImportSummary(Tally):
                 + (" …" if len(self.blocks_removed) > 10 else "")
             ))  # fmt: skip
         if self.renditions_made:
-            notes.append(Note(f"Lead-image renditions made: {self.renditions_made}"))
+            notes.append(Note(f"Image renditions made: {self.renditions_made}"))
         if self.renditions_pending:
             notes.append(Note(
                 f"Lead images of {self.renditions_pending} stories still need their renditions: "
                 "run `manage.py generateimages 'library:image:*'` before readers see them."
+            ))  # fmt: skip
+        if self.library_renditions_pending:
+            notes.append(Note(
+                f"{self.library_renditions_pending} library images placed in bodies still "
+                "need their renditions: run `manage.py generateimages 'library:image:*'`."
+            ))  # fmt: skip
+        if self.media_not_found:
+            notes.append(Note(
+                f"Media not found: {self.media_not_found} (audio and video not in the uploads "
+                "folder, kept as links to their old address)"
             ))  # fmt: skip
         if self.embeds_kept:
             notes.append(Note(
@@ -224,7 +258,8 @@ class ImportSummary(Tally):
             ))  # fmt: skip
         if self.refused_files:
             notes.append(Note(
-                "Files refused (only JPEG, PNG, GIF and WebP images are imported): "
+                "Files refused (only JPEG, PNG, GIF and WebP images, and MP3, M4A, MP4, Ogg, "
+                "WebM and WAV audio and video within the size limit are imported): "
                 f"{len(self.refused_files)} (the old addresses were kept)",
                 _listed([f"{path}: {why}" for path, why in self.refused_files.items()]),
             ))  # fmt: skip

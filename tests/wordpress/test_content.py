@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wordpress.content import Attachment, BodyConverter, BodyReport, autop, make_dek
+from wordpress.content import Attachment, BodyConverter, BodyReport, Placed, autop, make_dek
 
 ATTACHMENTS = {
     5: Attachment(5, "https://example.org/wp-content/uploads/2024/01/a.jpg", "A", "Alt A", "Cap A",
@@ -210,3 +210,111 @@ def test_a_dek_from_a_table_keeps_the_cells_apart():
         "<tbody><tr><td>Cell 1</td><td>Cell 2</td></tr></tbody></table><p>After.</p>"
     )
     assert make_dek("", body) == "Header label Header label Cell 1 Cell 2 After."
+
+
+# With a media library ---------------------------------------------------------------
+
+
+class FakeLibrary:
+    """A library that takes files under /uploads/2024/01/ and remembers what it was given."""
+
+    def __init__(self, captions=None):
+        self.captions = captions or {}  # url → the caption the library image already has
+        self.images: list[tuple[str, str, str]] = []
+        self.galleries: list[tuple[str, list]] = []
+
+    def image(self, url, *, alt, caption, report, title=""):
+        if "/uploads/2024/01/" not in url:
+            report.library.skip("library_image", "not an upload")
+            return None
+        self.images.append((url, alt, caption))
+        return Placed(len(self.images), self.captions.get(url, caption))
+
+    def gallery(self, title, caption, pictures, report):
+        self.galleries.append((title, [(p.pk, shown) for p, shown in pictures]))
+        return Placed(40 + len(self.galleries), caption)
+
+    def media(self, url, kind, *, caption, report):
+        return Placed(7, caption) if url.endswith(".mp3") else None
+
+
+def convert_with(raw: str, library) -> tuple[str, BodyReport]:
+    converter = BodyConverter(
+        attachments=ATTACHMENTS, children={1: [5, 6, 7]}, media_url=lambda url: None,
+        library=library,
+    )  # fmt: skip
+    report = BodyReport()
+    return converter.convert(raw, post_id=1, report=report, title="Storm night"), report
+
+
+def test_caption_becomes_a_library_image_of_the_attachment():
+    library = FakeLibrary()
+    html, _ = convert_with(
+        '[caption id="attachment_5"]<img src="https://example.org/wp-content/uploads/2024/01/'
+        'a-300x200.jpg" alt="A dog"> A dog, <em>running</em>[/caption]',
+        library,
+    )
+    assert html == "<p>[image 1]</p>"
+    # The attachment's own file, not the resized copy; the caption as plain text.
+    assert library.images == [(ATTACHMENTS[5].url, "A dog", "A dog, running")]
+
+
+def test_a_caption_other_than_the_library_images_stays_under_it():
+    library = FakeLibrary(captions={ATTACHMENTS[5].url: "Cap A"})
+    html, _ = convert_with(
+        '<!-- wp:image {"id":5} --><figure class="wp-block-image"><img src="x.jpg" alt="">'
+        "<figcaption>Rex, <em>today</em></figcaption></figure><!-- /wp:image -->",
+        library,
+    )
+    assert html == "<p>[image 1]</p>\n<p>Rex, <em>today</em></p>"
+
+
+def test_gallery_shortcode_becomes_one_placement_in_order():
+    library = FakeLibrary()
+    html, report = convert_with('[gallery ids="6,5,99"]', library)
+    assert html == "<p>[gallery 41]</p>"
+    assert library.galleries == [("Storm night", [(1, ""), (2, "Cap A")])]
+    assert [url for url, _, _ in library.images] == [ATTACHMENTS[6].url, ATTACHMENTS[5].url]
+    assert report.gallery_images_missing == 1
+
+
+def test_gallery_whose_files_are_not_uploads_stays_a_list():
+    html, report = convert_with("[gallery ids=5]", FakeLibrary(captions={}))
+    assert html.startswith("<p>[gallery")  # a.jpg is under /uploads/2024/01/
+    outside = {9: Attachment(9, "https://cdn.example.net/z.jpg", "Z", "Alt Z", "")}
+    converter = BodyConverter(
+        attachments=outside, children={}, media_url=lambda url: None, library=FakeLibrary()
+    )
+    report = BodyReport()
+    html = converter.convert("[gallery ids=9]", post_id=1, report=report)
+    assert html.count("<li>") == 1
+    assert report.library.skip_reasons == {("library_image", "not an upload"): 1}
+
+
+def test_audio_shortcode_and_block():
+    html, _ = convert_with(
+        "[audio src=https://example.org/wp-content/uploads/2024/01/talk.mp3]\n\n"
+        '<!-- wp:video --><figure class="wp-block-video"><video src="https://example.org/v.mp4">'
+        "</video><figcaption>Wind</figcaption></figure><!-- /wp:video -->",
+        FakeLibrary(),
+    )
+    assert html == (
+        "<p>[audio 7]</p>\n"
+        '<p><a href="https://example.org/v.mp4" rel="noopener noreferrer">'
+        "https://example.org/v.mp4</a></p>\n<p>Wind</p>"
+    )
+
+
+def test_a_post_cannot_forge_a_placement():
+    html, report = convert_with(
+        "[image 7]\n\nText \ue000gallery 3\ue001 here.\n\n[audio 3]\n\n[video 4]\n\n"
+        "<p>[ Gallery 12 ]</p>\n\n<ul><li>[ audio 9]</li></ul>",
+        FakeLibrary(),
+    )
+    assert html == "<p>Text gallery 3 here.</p>\n<ul>\n<li></li>\n</ul>"
+    assert report.shortcodes_removed["image N (a library placement)"] == 1
+    assert report.shortcodes_removed["gallery N (a library placement)"] == 1
+
+
+def test_the_dek_leaves_out_placements():
+    assert make_dek("", "<p>[gallery 4]</p>\n<p>The storm came.</p>") == "The storm came."

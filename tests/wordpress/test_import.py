@@ -138,7 +138,7 @@ def test_missing_upload_is_reported_and_the_import_goes_on(tmp_path):
     # Its renditions were made, as saving the story would have made them.
     assert default_storage.exists(story.lead_image.rendition_teaser_fallback.name)
     assert default_storage.exists(story.lead_image.rendition_w480_fallback.name)
-    assert f"Lead-image renditions made: {len(story.lead_image.renditions())}" in output
+    assert f"Image renditions made: {len(story.lead_image.renditions())}" in output
     assert 'src="/media/wordpress/uploads/2024/03/harbour.jpg"' in story.body
     assert not imported(11).lead_image
     assert "Files not found in the uploads directory: 1" in output

@@ -7,6 +7,7 @@ answering 301, and a second import that changes nothing.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from taggit.models import Tag
 
 from articles.models import Byline, Section, Story, StoryLogEntry, StoryRedirect
 from comments.models import Comment
+from library.models import Gallery, GalleryImage, Image, MediaFile
 from tests.factories import image_bytes
 from tests.wordpress.exports import THEME_UNIT_TEST
 from wordpress.models import ImportedItem, LegacyURL
@@ -302,3 +304,175 @@ def test_featured_image_from_the_uploads_copy(tmp_path):
     assert "Files not found in the uploads directory: " in out.getvalue()
     assert "2008/06/canola2.jpg" in out.getvalue()
     assert Story.objects.count() == 79
+
+
+MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 200  # an ID3 tag: what the library sniffs
+
+
+def theme_uploads(folder) -> dict[int, str]:
+    """A copy of the export's uploads: every attachment's file, each image of a size of
+    its own (so no two have the same bytes), the MP3 and the .mov of the video blocks."""
+    paths = {}
+    for number, element in enumerate(e for e in read_export(THEME_UNIT_TEST) if e.tag == "item"):
+        post = read_post(element)
+        if post.post_type != "attachment":
+            continue
+        relative = post.attachment_url.split(".files.wordpress.com/", 1)[1]
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if relative.endswith(".mp3"):
+            path.write_bytes(MP3)
+        elif relative.endswith(".mov"):
+            path.write_bytes(b"\x00\x00\x00\x14ftypqt  " + b"\x00" * 50)  # not on the allow-list
+        else:
+            path.write_bytes(
+                image_bytes(40 + number, 30, "GIF" if relative.endswith(".gif") else "JPEG")
+            )
+        paths[post.wp_id] = relative
+    return paths
+
+
+class ThemeUnitTestWithUploadsTests(TestCase):
+    """The block-editor test export with its uploads: galleries, images, audio and video
+    become the media library's, placed in the bodies, and the summary counts them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import tempfile
+        from pathlib import Path
+
+        cls.folder = Path(tempfile.mkdtemp()) / "uploads"
+        cls.paths = theme_uploads(cls.folder)
+        cls.output = cls.run_import()
+
+    @classmethod
+    def tearDownClass(cls):
+        import shutil
+
+        shutil.rmtree(cls.folder.parent, ignore_errors=True)
+        super().tearDownClass()
+
+    @classmethod
+    def run_import(cls) -> str:
+        out = io.StringIO()
+        call_command(
+            "import_wordpress", str(THEME_UNIT_TEST), "--uploads", str(cls.folder),
+            "--no-progress", "--no-renditions", stdout=out,
+        )  # fmt: skip
+        return out.getvalue()
+
+    def rows(self, output):
+        return {line.split("  ")[0]: line.split()[-5:] for line in output.splitlines()}
+
+    def test_summary_counts_the_library(self):
+        rows = self.rows(self.output)
+        images, galleries = Image.objects.count(), Gallery.objects.count()
+        self.assertGreater(galleries, 5)
+        # Each picture's image is created once, then reused: created = the images placed.
+        placed = {int(n) for body in Story.objects.values_list("body", flat=True)
+                  for n in re.findall(r"<p>\[image (\d+)\]</p>", body)}  # fmt: skip
+        placed |= set(GalleryImage.objects.values_list("image_id", flat=True))
+        created = int(rows["Library images"][0])
+        self.assertGreater(len(placed), 25)
+        self.assertTrue(len(placed) <= created <= images, (len(placed), created, images))
+        # Every attachment is in the library, whether a post shows it or not.
+        for wp_id, relative in self.paths.items():
+            with self.subTest(attachment=wp_id):
+                model = MediaFile if relative.endswith(".mp3") else Image
+                if not relative.endswith(".mov"):  # refused
+                    self.assertTrue(model.objects.filter(file=f"wordpress/uploads/{relative}"))
+        self.assertEqual(int(rows["Library galleries"][0]), galleries)
+        # The shortcode makes it, the block finds it, the attachment fills its empty caption.
+        self.assertEqual(rows["Library audio files"], ["1", "1", "1", "1", "0"])
+        self.assertTrue(MediaFile.objects.get().caption.startswith("St. Louis Blues"))
+        self.assertEqual(rows["Library video files"][0], "0")
+        self.assertIn("3 library video files: refused by the library's checks", self.output)
+        self.assertIn(
+            "1 library audio files: not an upload of the site (kept as a link)", self.output
+        )
+        self.assertIn("Media not found: 1 ", self.output)
+        self.assertIn(
+            "2013/12/2014-slider-mobile-behavior.mov: its name does not end in", self.output
+        )
+        self.assertRegex(self.output, r"Embeds kept \(allow-listed providers, shown as embeds\): 6")
+        self.assertIn("186 items in the export, 186 accounted for above.", self.output)
+
+    def test_shortcode_gallery_is_a_library_gallery_in_order(self):
+        tiled = story(1031)
+        [number] = re.findall(r"<p>\[gallery (\d+)\]</p>", tiled.body)
+        gallery = Gallery.objects.get(pk=number)
+        self.assertEqual(gallery.title, "Post Format: Gallery (Tiled)")
+        names = [item.image.file.name for item in gallery.items.all()]
+        # [gallery type="rectangular" ids="755,757,758,760,766,763"]: 763 is not in the export.
+        self.assertEqual(
+            names, [f"wordpress/uploads/{self.paths[i]}" for i in (755, 757, 758, 760, 766)]
+        )
+        self.assertEqual(gallery.items.first().shown_caption, "Golden Gate Bridge")
+        self.assertNotIn("<li>", tiled.body)
+
+    def test_gallery_blocks_old_and_nested(self):
+        common = story(1730)  # wp:gallery {"ids": [769, 768, 767, 770, 807, 766]}
+        [number] = re.findall(r"<p>\[gallery (\d+)\]</p>", common.body)
+        items = list(Gallery.objects.get(pk=number).items.all())
+        wanted = [f"wordpress/uploads/{self.paths[i]}" for i in (769, 768, 767, 770, 807, 766)]
+        self.assertEqual([i.image.file.name for i in items], wanted)
+        self.assertEqual(items[0].shown_caption, "Jericoacoara Ceara Brasil")
+        media = story(21)  # the nested form: wp:image blocks inside the gallery
+        [number] = re.findall(r"<p>\[gallery (\d+)\]</p>", media.body)
+        items = list(Gallery.objects.get(pk=number).items.all())
+        self.assertEqual([i.image.file.name for i in items][:2],
+                         [f"wordpress/uploads/{self.paths[i]}" for i in (755, 770)])  # fmt: skip
+        self.assertEqual(items[1].shown_caption, "Coastline in Huatulco, Oaxaca, Mexico")
+
+    def test_caption_and_image_blocks_are_library_images(self):
+        captioned = story(1163)  # [caption id="attachment_754"]
+        [number] = re.findall(r"<p>\[image (\d+)\]</p>", captioned.body)
+        image = Image.objects.get(pk=number)
+        self.assertEqual(image.file.name, f"wordpress/uploads/{self.paths[754]}")
+        self.assertEqual(image.caption, "Bell on wharf in San Francisco")
+        self.assertEqual(image.alt_text, "Bell on Wharf")
+        self.assertEqual(image.title, "Bell on Wharf")  # the attachment's title in WordPress
+        self.assertNotIn("<figure>", captioned.body)
+        self.assertIn("<p>[image ", story(21).body)  # a wp:image block
+        # The same bytes under any name are one library image.
+        self.assertEqual(Image.objects.values("sha256").distinct().count(), Image.objects.count())
+
+    def test_audio_becomes_library_audio_and_missing_media_stays_a_link(self):
+        shortcode = story(587)
+        [number] = re.findall(r"<p>\[audio (\d+)\]</p>", shortcode.body)
+        audio = MediaFile.objects.get(pk=number)
+        self.assertEqual(audio.kind, "audio")
+        self.assertEqual(audio.file.name, f"wordpress/uploads/{self.paths[821]}")
+        self.assertEqual(audio.size, len(MP3))
+        self.assertIn(
+            f"<p>[audio {number}]</p>", story(1730).body
+        )  # a wp:audio block: the same file
+        self.assertEqual(MediaFile.objects.count(), 1)
+        # The video's .mov is refused, and the Wikimedia file is not an upload: links.
+        self.assertIn('<a href="https://upload.wikimedia.org/', story(21).body)
+        self.assertIn("2014-slider-mobile-behavior.mov", story(1730).body)
+        self.assertIn("<p>This is a video block caption.</p>", story(1730).body)
+
+    def test_story_page_shows_the_gallery(self):
+        page = self.client.get(story(1031).get_absolute_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("[gallery", page.content.decode())
+
+    def test_a_second_import_makes_nothing_new(self):
+        counts = (Image.objects.count(), Gallery.objects.count(), MediaFile.objects.count(),
+                  GalleryImage.objects.count())  # fmt: skip
+        again = self.run_import()
+        self.assertNotIn("Library galleries", again)  # no post was converted again
+        # Converted again (as after a change in WordPress): everything is found again.
+        ImportedItem.objects.filter(kind__in=["post", "page"]).update(content_hash="")
+        third = self.run_import()
+        rows = self.rows(third)
+        self.assertEqual(rows["Posts"][:2], ["0", "58"])
+        self.assertEqual(rows["Library galleries"][0], "0")
+        self.assertEqual(rows["Library images"][0], "0")
+        self.assertEqual(rows["Library audio files"][0], "0")
+        self.assertEqual(
+            counts,
+            (Image.objects.count(), Gallery.objects.count(), MediaFile.objects.count(),
+             GalleryImage.objects.count()),
+        )  # fmt: skip

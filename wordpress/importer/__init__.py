@@ -13,8 +13,10 @@ and adds each result into the `ImportSummary`.
   transaction each: planned one by one (`plans`), written in bulk (`writes`), a story
   the database refuses retried alone, so one broken item is reported and the rest go in.
 - `comments`: each story's comments, threads kept, written with the story.
+- `library`: while a body is converted, its pictures, galleries, audio and video become
+  (or are found again as) the media library's rows, which the body places.
 - `attachments`: files copied from the uploads folder, attachment pages redirected, and
-  last the new lead images resized.
+  last the new lead images (and library images) resized.
 
 Every story remembers its WordPress site and post ID (`ImportedItem`), with a
 fingerprint of the item and the story's edit count. Re-importing skips unchanged items,

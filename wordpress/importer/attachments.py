@@ -1,9 +1,10 @@
 """The attachments pass, after the stories: files, attachment pages and lead-image sizes.
 
-An attachment's file is copied from the uploads folder into media storage, and its
-page on the old site redirects to the story it belongs to (its parent, or the post it
-is the featured image of). Last, the new lead images are resized for the public pages,
-as saving each story would have done.
+An attachment's file is copied from the uploads folder into media storage, and becomes
+(or is found again as) the media library's image, or audio or video file, whether or not
+a post shows it; its page on the old site redirects to the story it belongs to (its
+parent, or the post it is the featured image of). Last, the new lead images are resized
+for the public pages, as saving each story would have done.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from django.utils.text import Truncator
 
 from articles.models import Story
 
+from ..content import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS, BodyReport, plain_text
 from ..media import MediaLibrary, make_renditions
 from ..models import ImportedItem
 from ..summary import Problem, Tally
 from ..wxr import Post
 from .addresses import attachment_page_path, write_story_redirects
 from .context import IMPORTER_VERSION, Context, batched
+from .library import LibraryWriter
 from .scan import Scan
 
 TWICE = "the export lists this ID twice"
@@ -43,7 +46,12 @@ class Resized:
 
 
 def import_attachments(
-    scan: Scan, *, context: Context, media: MediaLibrary, story_ids: set[int]
+    scan: Scan,
+    *,
+    context: Context,
+    media: MediaLibrary,
+    story_ids: set[int],
+    library: LibraryWriter | None = None,
 ) -> Iterator[AttachmentsDone]:
     """Every attachment of the export, a batch at a time (`story_ids`: posts' and pages' IDs)."""
     if scan.duplicate_attachments:
@@ -54,8 +62,9 @@ def import_attachments(
     for chunk in batched(scan.attachments.values(), context.options.batch_size):
         with transaction.atomic():
             tally = _import_batch(
-                chunk, scan=scan, context=context, media=media, story_ids=story_ids
-            )
+                chunk, scan=scan, context=context, media=media, story_ids=story_ids,
+                library=library,
+            )  # fmt: skip
         yield AttachmentsDone(tally=tally, items=len(chunk))
 
 
@@ -66,6 +75,7 @@ def _import_batch(
     context: Context,
     media: MediaLibrary,
     story_ids: set[int],
+    library: LibraryWriter | None,
 ) -> Tally:
     tally = Tally()
     site = context.site
@@ -110,6 +120,8 @@ def _import_batch(
                 "attachment", attachment.wp_id, attachment.display_title,
                 "its file address is not an upload",
             )  # fmt: skip
+        elif stored and library is not None:
+            tally += _into_library(attachment, relative, library)
         page = attachment_page_path(attachment)
         if story_id and page:
             redirects[page] = story_id
@@ -141,6 +153,20 @@ def _import_batch(
     tally.add("attachment", "created", len(new))
     tally += written
     return tally
+
+
+def _into_library(attachment: Post, relative: str, library: LibraryWriter) -> Tally:
+    """The attachment's library row (its file is stored and passed the checks)."""
+    report = BodyReport()
+    url, caption = attachment.attachment_url, plain_text(attachment.excerpt)
+    if relative.lower().endswith(AUDIO_EXTENSIONS):
+        library.media(url, "audio", caption=caption, report=report)
+    elif relative.lower().endswith(VIDEO_EXTENSIONS):
+        library.media(url, "video", caption=caption, report=report)
+    else:
+        alt = attachment.first_meta("_wp_attachment_image_alt") or attachment.display_title
+        library.image(url, alt=alt, caption=caption, report=report, title=attachment.display_title)
+    return report.library
 
 
 def resize_lead_images(story_ids: list[int], *, batch_size: int) -> Iterator[Resized]:

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from articles.models import Section
 
 # Bump when the conversion changes, so the next import refreshes every story.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"  # 2: media in bodies become library rows
 STORY_KINDS = {"post", "page"}
 # The longest old address kept (StoryRedirect and LegacyURL hold 500 characters).
 MAX_PATH = 500

@@ -143,11 +143,12 @@ def plan_story(
         section, secondary = _post_sections(post, terms, context)
 
     report = BodyReport()
-    body = converter.convert(post.content, post_id=post.wp_id, report=report)
+    body = converter.convert(post.content, post_id=post.wp_id, report=report, title=headline)
     tally.shortcodes_removed.update(report.shortcodes_removed)
     tally.blocks_removed.update(report.blocks_removed)
     tally.embeds_kept += report.embeds_kept
     tally.embeds_linked += report.embeds_linked
+    tally += report.library
     if report.gallery_images_missing:
         _warn(tally, post, f"{report.gallery_images_missing} gallery images are not in the export")
 

@@ -12,7 +12,8 @@ from ..media import MediaLibrary
 from ..summary import ImportSummary, Tally
 from ..wxr import Post
 from .attachments import import_attachments, resize_lead_images
-from .context import Context, ImportOptions
+from .context import Context, ImportOptions, batched
+from .library import LibraryWriter
 from .scan import Scan, scan_export
 from .stories import import_stories
 from .taxonomy import import_terms
@@ -87,10 +88,12 @@ class WordPressImport:
         with transaction.atomic():
             made = import_terms(scan, context=context)
         self._record(summary, made.tally)
+        library = LibraryWriter(media, created_by=self.options.created_by)
         converter = BodyConverter(
             attachments={wp_id: _attachment(post) for wp_id, post in scan.attachments.items()},
             children=scan.children,
             media_url=media.url_for,
+            library=library,
         )
         story_ids: set[int] = set()
         with_images: list[int] = []
@@ -102,9 +105,12 @@ class WordPressImport:
             story_ids |= done.ids
             with_images += done.stories_with_images
             progress.advance(done.items)
-        for done in import_attachments(scan, context=context, media=media, story_ids=story_ids):
+        for done in import_attachments(
+            scan, context=context, media=media, story_ids=story_ids, library=library
+        ):
             self._record(summary, done.tally)
             progress.advance(done.items)
+        self._resize_library_images(library.new_image_ids, summary)
         if not with_images or self.options.dry_run:
             return
         if not self.options.renditions:
@@ -116,6 +122,25 @@ class WordPressImport:
             summary.renditions_made += resized.renditions
             summary.warnings.extend(resized.warnings)
             resizing.advance(resized.items)
+
+    def _resize_library_images(self, image_ids: list[int], summary: ImportSummary) -> None:
+        """Renditions of the library images the bodies' pictures became (inserted in bulk,
+        so never "saved": no rendition task was queued for them)."""
+        if not image_ids or self.options.dry_run:
+            return
+        if not self.options.renditions:
+            summary.library_renditions_pending = len(image_ids)
+            return
+        from library.models import Image
+
+        for chunk in batched(image_ids, self.options.batch_size):
+            for image in Image.objects.filter(pk__in=chunk):
+                try:
+                    image.generate_renditions()
+                    summary.renditions_made += len(image.renditions())
+                except (OSError, ValueError) as error:
+                    reason = f"its renditions could not be made ({error})"
+                    summary.warn("library_image", image.pk, image.title, reason)
 
     def _record(self, summary: ImportSummary, tally: Tally) -> None:
         summary += tally

@@ -35,6 +35,7 @@ from ..summary import Tally
 from .addresses import write_story_redirects
 from .comments import write_comments
 from .context import Context
+from .library import library_image
 from .plans import StoryPlan
 
 
@@ -151,7 +152,7 @@ def library_image_for(images: dict):
     names), else a new one pointing at the stored file (no bytes are copied)."""
     from django.core.files.storage import default_storage
 
-    from library.models import Image, sha256_of, title_from_file_name
+    from library.models import Image, sha256_of
 
     name = images["lead_image"]
     image = Image.objects.filter(file=name).first()
@@ -159,25 +160,13 @@ def library_image_for(images: dict):
         return image
     # Hashed from storage (in a dry run the file was not stored: no hash, no match).
     digest = sha256_of(default_storage.open(name)) if default_storage.exists(name) else ""
-    if digest:
-        image = Image.objects.filter(sha256=digest).first()
-        if image is not None:
-            return image
     # Inserted, not saved: its renditions are made by the import's own step (or left
     # for generateimages with --no-renditions), as for the stories themselves.
-    (image,) = Image.objects.bulk_create(
-        [
-            Image(
-                file=name,
-                title=title_from_file_name(name),
-                width=images.get("lead_image_width"),
-                height=images.get("lead_image_height"),
-                alt_text=images.get("lead_image_alt", ""),
-                caption=images.get("lead_image_caption", ""),
-                sha256=digest,
-            )
-        ]
-    )
+    image, _ = library_image(
+        name, digest=digest, width=images.get("lead_image_width"),
+        height=images.get("lead_image_height"), alt=images.get("lead_image_alt", ""),
+        caption=images.get("lead_image_caption", ""),
+    )  # fmt: skip
     return image
 
 
