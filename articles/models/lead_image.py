@@ -172,3 +172,24 @@ class BodyImage(models.Model):
         cls.objects.bulk_create(
             [cls(story=story, image_id=pk) for pk in wanted - have], ignore_conflicts=True
         )
+
+    @classmethod
+    def record_new(cls, stories) -> None:
+        """The rows of stories just inserted in bulk (which Story.save never saw): two
+        queries for any number of stories."""
+        from library.models import Image
+        from library.placements import referenced_image_ids
+
+        placed = {story.pk: referenced_image_ids(story.body) for story in stories}
+        wanted = set().union(*placed.values()) if placed else set()
+        if not wanted:
+            return
+        existing = set(Image.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        cls.objects.bulk_create(
+            [
+                cls(story_id=story_id, image_id=image_id)
+                for story_id, ids in placed.items()
+                for image_id in sorted(ids & existing)
+            ],
+            ignore_conflicts=True,
+        )

@@ -407,10 +407,16 @@ class Story(AddressHistory, Workflow, LeadImage):
     def __str__(self) -> str:
         return self.headline
 
+    @staticmethod
+    def text_of(body: str) -> str:
+        """The words of a (sanitised) body, as `body_text` stores them: no markup, and no
+        library placement ("[image 7]" is nobody's words)."""
+        return html_to_text(without_placements(body))
+
     def save(self, *args, **kwargs) -> None:
         # Sanitise here so every path (admin, shell, import) stores clean HTML.
         self.body = clean_html(self.body)
-        self.body_text = html_to_text(without_placements(self.body))
+        self.body_text = self.text_of(self.body)
         # Publication times are kept to the second: that is what readers and schedules
         # see, and HTML's datetime attribute allows at most three decimals anyway.
         for field in ("published_at", "materially_updated_at", "embargo_until"):

@@ -437,6 +437,21 @@ class ThemeUnitTestWithUploadsTests(TestCase):
         # The same bytes under any name are one library image.
         self.assertEqual(Image.objects.values("sha256").distinct().count(), Image.objects.count())
 
+    def test_imported_inline_images_are_in_use_and_shown_on_the_story_page(self):
+        from articles.models import BodyImage
+
+        captioned = story(1163)
+        [number] = re.findall(r"<p>\[image (\d+)\]</p>", captioned.body)
+        image = Image.objects.get(pk=number)
+        # Stories are inserted in bulk: the library still knows the body uses it.
+        self.assertTrue(BodyImage.objects.filter(story=captioned, image=image).exists())
+        self.assertIn(captioned, image.usages())
+        self.assertFalse(Image.objects.unused().filter(pk=image.pk).exists())
+        if captioned.is_public:
+            page = self.client.get(captioned.get_absolute_url()).content.decode()
+            self.assertIn('<figure class="inline-image">', page)
+            self.assertNotIn(f"[image {number}]", page)
+
     def test_audio_becomes_library_audio_and_missing_media_stays_a_link(self):
         shortcode = story(587)
         [number] = re.findall(r"<p>\[audio (\d+)\]</p>", shortcode.body)

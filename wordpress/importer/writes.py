@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from articles.caching import keys as cache_keys
 from articles.caching import purge
 from articles.models import (
+    BodyImage,
     Story,
     StoryByline,
     StoryLogEntry,
@@ -28,7 +29,6 @@ from articles.models import (
     refresh_listings,
     unique_slug,
 )
-from articles.text import html_to_text
 
 from ..models import ImportedItem
 from ..summary import Tally
@@ -232,12 +232,15 @@ def _insert(plans: list[StoryPlan], slugs: list[str], *, context: Context) -> Wr
         story = Story(**new_story_fields(plan.fields), slug=slug, created_by=by)
         # What Story.save() would do: sanitised body (done in the plan), its text, whole
         # seconds, and the first edit count.
-        story.body_text = html_to_text(story.body)
+        story.body_text = Story.text_of(story.body)
         if story.published_at is not None:
             story.published_at = story.published_at.replace(microsecond=0)
         story.edit_version = 1
         stories.append(story)
     Story.objects.bulk_create(stories)
+    # What Story.save() records of a body, for these rows it never saw: the library
+    # images their bodies show inline are in use.
+    BodyImage.record_new(stories)
     pairs = list(zip(plans, stories, strict=True))
     StoryLogEntry.objects.bulk_create(
         StoryLogEntry.imported(story, by=by, note=" ".join(plan.notes)) for plan, story in pairs
