@@ -1,10 +1,12 @@
-/* The story body editor's "Insert image" buttons (articles/admin/body_images.py).
+/* The story body editor's "Insert" buttons (articles/admin/body_images.py).
  *
- * "Choose from the library" opens the library's list, "Upload new image" its add form,
- * each as the admin's own related-object popup (RelatedObjectLookups.js, loaded on
- * every change form). The popup hands the chosen or new image's id to a hidden input
- * here; the editor then writes `[image N]` as a paragraph where the cursor is, which
- * the story page renders from the library (library/placements.py).
+ * "Insert image from the library" opens the library's list, "Upload new image" its add
+ * form, "Insert gallery", "Insert audio" and "Insert video" the lists of galleries and
+ * files, each as the admin's own related-object popup (RelatedObjectLookups.js, loaded
+ * on every change form). The popup hands the chosen or new row's id to a hidden input
+ * here, one per kind; the editor then writes `[image N]` (or `[gallery N]`, ...) as a
+ * paragraph where the cursor is, which the story page renders from the library
+ * (library/placements.py).
  *
  * Under the editor, a card for each image the body places: its thumbnail, title and
  * alt text, so a reporter sees which picture "[image 7]" is.
@@ -23,12 +25,14 @@
   var chooseUrl = script.dataset.chooseUrl;
   var uploadUrl = script.dataset.uploadUrl;
   var cardUrl = script.dataset.cardUrl;
-  var TARGET_ID = "id_body_image_choice";
+  var galleryUrl = script.dataset.galleryUrl;
+  var mediaUrl = script.dataset.mediaUrl;
   var REFERENCE = /\[[ \t]*image[ \t]+([0-9]{1,18})[ \t]*\]/gi;
   var editor = null;
   var cards = {}; // id -> promise of its card's data (null: no such image)
   var panel = null; // the buttons and the cards, made once
   var list = null;
+  var targets = {}; // kind -> its hidden input
 
   function useEditor(found) {
     if (found && found !== editor) {
@@ -65,26 +69,20 @@
     panel = document.createElement("div");
     panel.className = "body-images";
     panel.setAttribute("role", "group");
-    panel.setAttribute("aria-label", "Images in the body");
-
-    var target = document.createElement("input");
-    target.type = "hidden";
-    target.id = TARGET_ID;
-    panel.appendChild(target);
-    // The admin's popups report through jQuery's change event.
-    window.django.jQuery(target).on("change", function () {
-      var id = target.value;
-      target.value = "";
-      if (/^[0-9]{1,18}$/.test(id)) {
-        insert(id);
-      }
-    });
+    panel.setAttribute("aria-label", "Insert into the body");
 
     if (chooseUrl) {
-      panel.appendChild(button("Insert image from the library", "choose", chooseUrl + "?_to_field=id"));
+      panel.appendChild(button("Insert image from the library", "choose", "image", chooseUrl + "?_to_field=id"));
     }
     if (uploadUrl) {
-      panel.appendChild(button("Upload new image and insert it", "upload", uploadUrl + "?"));
+      panel.appendChild(button("Upload new image and insert it", "upload", "image", uploadUrl + "?"));
+    }
+    if (galleryUrl) {
+      panel.appendChild(button("Insert gallery", "gallery", "gallery", galleryUrl + "?_to_field=id"));
+    }
+    if (mediaUrl) {
+      panel.appendChild(button("Insert audio", "audio", "audio", mediaUrl + "?_to_field=id&kind__exact=audio"));
+      panel.appendChild(button("Insert video", "video", "video", mediaUrl + "?_to_field=id&kind__exact=video"));
     }
     list = document.createElement("ul");
     list.className = "body-images__cards";
@@ -95,7 +93,29 @@
     showCards();
   }
 
-  function button(label, name, url) {
+  // One hidden input per kind: the admin's popups hand the chosen row's id to the
+  // input their window is named after, through jQuery's change event.
+
+  function target(kind) {
+    if (!targets[kind]) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.id = "id_body_" + kind + "_choice";
+      panel.appendChild(input);
+      window.django.jQuery(input).on("change", function () {
+        var id = input.value;
+        input.value = "";
+        if (/^[0-9]{1,18}$/.test(id)) {
+          insert(kind, id);
+        }
+      });
+      targets[kind] = input;
+    }
+    return targets[kind];
+  }
+
+  function button(label, name, kind, url) {
+    var input = target(kind);
     var element = document.createElement("button");
     element.type = "button";
     element.className = "button body-images__" + name;
@@ -105,7 +125,7 @@
       // page is not itself a popup).
       var popup = window.open(
         url + "&_popup=1",
-        TARGET_ID + "__1",
+        input.id + "__1",
         "height=700,width=1000,resizable=yes,scrollbars=yes"
       );
       if (popup) {
@@ -116,8 +136,8 @@
     return element;
   }
 
-  function insert(id) {
-    var line = "[image " + id + "]";
+  function insert(kind, id) {
+    var line = "[" + kind + " " + id + "]";
     if (!editor) {
       useEditor(existingEditor());
     }

@@ -74,7 +74,7 @@ def test_upload_insert_reuse_focal_point_and_crop(
     # editor; it lands where the cursor is.
     page = new_page()
     script_errors = []
-    page.on("pageerror", script_errors.append)
+    page.on("pageerror", lambda error: script_errors.append(error))
     log_in(page, "rita", TEST_PASSWORD)
     write_story(page, base, "Boats return at dawn", "The fleet came in early.", harbour, rita)
     with page.expect_popup() as opened:
@@ -194,3 +194,42 @@ def test_a_bad_file_in_the_upload_popup_is_refused_and_the_story_keeps_its_words
     popup.close()
     assert "[image" not in body_editor(page).inner_text()
     assert "A sentence I must not lose." in body_editor(page).inner_text()
+
+
+def test_a_gallery_is_inserted_from_the_editor_and_shown_to_readers(
+    live_server, roles, new_page, log_in
+):
+    from library.media import Gallery, GalleryImage
+    from tests.library.factories import make_library_image
+
+    base = live_server.url
+    member(roles[EDITOR], "eddie")
+    harbour = make_section(name="Harbour", slug="harbour")
+    rita = make_byline(name="Rita Moreno", slug="rita-moreno")
+    gallery = Gallery.objects.create(title="Regatta day")
+    for position in range(2):
+        image = make_library_image(alt_text=f"Sail {position}", caption=f"Boat {position}")
+        GalleryImage.objects.create(gallery=gallery, image=image, position=position)
+
+    page = new_page()
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(error))
+    log_in(page, "eddie", TEST_PASSWORD)
+    write_story(page, base, "The regatta in pictures", "Forty boats raced.", harbour, rita)
+    with page.expect_popup() as opened:
+        page.click(".body-images__gallery")
+    chooser = opened.value
+    chooser.wait_for_load_state()
+    with chooser.expect_event("close"):
+        chooser.locator("#result_list a", has_text="Regatta day").click()
+    assert f"[gallery {gallery.pk}]" in body_editor(page).inner_text()
+    page.locator("input[name=_continue]").first.click()
+    expect_message(page, "was added successfully")
+    page.click(".desk-action--publish button")
+    expect_message(page, "published")
+    story = Story.objects.get(headline="The regatta in pictures")
+    reader = new_page()
+    reader.goto(f"{base}{story.get_absolute_url()}")
+    captions = reader.locator(".story__body .gallery figcaption").all_inner_texts()
+    assert [caption.strip() for caption in captions] == ["Boat 0", "Boat 1"]
+    assert script_errors == []

@@ -212,6 +212,25 @@ def test_the_story_form_offers_the_insert_image_buttons_by_permission(client, co
     assert script.get("data-choose-url") == reverse("admin:library_image_changelist")
     assert script.get("data-upload-url") == reverse("admin:library_image_add")
     assert script.get("data-card-url") == reverse("admin:library_image_card", args=[0])
+    assert script.get("data-gallery-url") == reverse("admin:library_gallery_changelist")
+    assert script.get("data-media-url") == reverse("admin:library_mediafile_changelist")
+
+
+def test_no_insert_buttons_for_someone_who_may_not_see_the_library(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_user
+
+    writer = make_user(username="story-only", is_staff=True)
+    writer.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles", codename__in=["add_story", "view_story"]
+        )
+    )
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_story_add")).content.decode()
+    assert 'id="body-images-script"' not in page
+    assert "id_body" in page  # the form itself is there: the check above could fail
 
 
 def test_the_library_list_and_add_form_work_as_the_editor_s_popups(client, contributor):
