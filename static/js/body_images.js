@@ -88,7 +88,8 @@
     list.className = "body-images__cards";
     panel.appendChild(list);
 
-    var container = textarea.closest(".prose-editor") || textarea;
+    // Under the editor's row (not beside the editor in it), above the help text.
+    var container = textarea.closest(".flex-container") || textarea.closest(".prose-editor") || textarea;
     container.insertAdjacentElement("afterend", panel);
     showCards();
   }
