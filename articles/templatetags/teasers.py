@@ -17,14 +17,17 @@ from collections.abc import Callable
 
 from django import template
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.markup import section_blocks_html, teaser_html
+
 register = template.Library()
 
-TEASER_TEMPLATE = "articles/_story_teaser.html"
+# The fragments' names in cache keys (they were these templates' names).
+TEASER_FRAGMENT = "articles/_story_teaser.html"
+BLOCKS_FRAGMENT = "articles/_section_blocks.html"
 FRAGMENT_SECONDS = 24 * 3600
 
 
@@ -76,24 +79,26 @@ def teaser_context(story, level=None) -> dict:
     }
 
 
-def rendered_once(shown, template_name: str, context: Callable[[], dict]) -> SafeString:
-    """`template_name` rendered with `context()`, from the cache when `shown` (everything
-    the HTML depends on) was rendered before (then `context` is not called)."""
+def rendered_once(shown, name: str, render: Callable[[], str]) -> SafeString:
+    """The fragment `name` as `render()` writes it, from the cache when `shown`
+    (everything the HTML depends on) was rendered before (then `render` is not called)."""
     shown = (*shown, timezone.get_current_timezone_name(), get_script_prefix())
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    key = f"newsroom:fragment:{template_name}:{digest}"
+    key = f"newsroom:fragment:{name}:{digest}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string(template_name, context())
+        html = render()
         cache.set(key, html, FRAGMENT_SECONDS)
-    return mark_safe(html)  # noqa: S308 -- rendered by our template, escaped there
+    return mark_safe(html)  # noqa: S308 -- written by articles.markup, which escapes
 
 
 @register.simple_tag
 def teaser(story, level=None) -> SafeString:
     """A story's teaser (articles/_story_teaser.html), `level` its heading's level."""
     return rendered_once(
-        teaser_shows(story, level), TEASER_TEMPLATE, lambda: teaser_context(story, level)
+        teaser_shows(story, level),
+        TEASER_FRAGMENT,
+        lambda: teaser_html(teaser_context(story, level)["teaser"]),
     )
 
 
@@ -106,4 +111,4 @@ def section_blocks(blocks: list[dict]) -> SafeString:
          [(s["pk"], s["headline"], s["url"], s["datetime"], s["day"]) for s in block["stories"]])
         for block in blocks
     ]  # fmt: skip
-    return rendered_once(shown, "articles/_section_blocks.html", lambda: {"blocks": blocks})
+    return rendered_once(shown, BLOCKS_FRAGMENT, lambda: section_blocks_html(blocks))
