@@ -134,3 +134,20 @@ def section_blocks_html(blocks: list[dict]) -> SafeString:
             "</section>\n\n      "
         )
     return SafeString("".join(out))
+
+
+CURRENT = ' aria-current="page"'
+
+
+def navigation_html(sections, current) -> SafeString:
+    """The masthead's section links (base.html), the current section's or its parent's
+    marked: `current` is the page's section, or anything else on other pages."""
+    marked = {getattr(current, "pk", None), getattr(current, "parent_id", None)} - {None}
+    return SafeString(
+        "".join(
+            f'\n          <li><a href="{escape(section.get_absolute_url())}"'
+            f"{CURRENT if section.pk in marked else ''}>"
+            f"{escape(section.name)}</a></li>\n        "
+            for section in sections
+        )
+    )
