@@ -32,6 +32,7 @@ from .stories import (
     add_teaser_annotation,
     credits_prefetch,
     refresh_listings,
+    split_newest_and_featured,
     story_url,
 )
 from .taxonomy import SectionRedirect, TagAlias, TagRedirect, ascii_slug, folded
@@ -71,6 +72,7 @@ __all__ = [
     "now_to_the_second",
     "remember_pins",
     "section_url",
+    "split_newest_and_featured",
     "story_url",
     "unique_slug",
     "unique_story_slug",

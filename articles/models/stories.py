@@ -83,19 +83,20 @@ class AmongSubquery(In):
 
 
 class StoryQuerySet(models.QuerySet):
-    def published(self):
-        """Stories a reader may see: status Published, publication time and embargo passed."""
-        now = timezone.now()
+    def published(self, now=None):
+        """Stories a reader may see: status Published, publication time and embargo passed
+        (at `now`, the present unless given)."""
+        now = now or timezone.now()
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now).exclude(
             embargo_until__gt=now
         )
 
-    def listed(self):
+    def listed(self, now=None):
         """Public stories in an active section: what lists, feeds and redirects may show.
 
         A story in an inactive section answers 404, so nothing may link to it.
         """
-        return self.published().filter(section__is_active=True)
+        return self.published(now).filter(section__is_active=True)
 
     def in_trash(self):
         return self.filter(status=Story.Status.TRASHED)
@@ -161,16 +162,17 @@ class StoryQuerySet(models.QuerySet):
         """The newest `count` of these stories, and the newest featured one however old,
         in one query (both read from the newest end of an index, whatever the size of
         the archive): (newest first, featured or None)."""
+        return split_newest_and_featured(list(self.newest_or_featured(count)), count)
+
+    def newest_or_featured(self, count: int):
+        """The newest `count` of these stories and the newest featured one, newest first
+        (`newest_and_featured` tells them apart)."""
         ids = self.order_by().values("pk")
         newest = ids.order_by("-published_at", "-pk")[:count]
         featured = ids.filter(is_featured=True).order_by("-published_at", "-pk")[:1]
-        rows = list(
-            self.filter(Q(AmongSubquery(F("pk"), newest)) | Q(pk=Subquery(featured))).newest_first()
-        )
-        # The newest featured story comes first of the featured ones it is read with
-        # (any newer one would be featured too), and after the newest if it is older.
-        lead = next((story for story in rows if story.is_featured), None)
-        return rows[:count], lead
+        return self.filter(
+            Q(AmongSubquery(F("pk"), newest)) | Q(pk=Subquery(featured))
+        ).newest_first()
 
     def pinned_first(self, story_ids: list[int]):
         """`story_ids` first, in that order (those that are among these stories), then
@@ -183,6 +185,14 @@ class StoryQuerySet(models.QuerySet):
             output_field=models.IntegerField(),
         )
         return self.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
+
+
+def split_newest_and_featured(rows: list, count: int) -> tuple[list, Story | None]:
+    """`newest_or_featured(count)`'s stories as (the newest `count`, the featured one)."""
+    # The newest featured story comes first of the featured ones it is read with (any
+    # newer one would be featured too), and after the newest if it is older.
+    lead = next((story for story in rows if story.is_featured), None)
+    return rows[:count], lead
 
 
 class SectionListing(models.Model):

@@ -22,6 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import workflow
 from articles.caching import keys
 from articles.caching.middleware import expire_page_at
+from articles.compiled import CompiledQuery
 from articles.models import (
     Byline,
     Correction,
@@ -29,6 +30,7 @@ from articles.models import (
     Story,
     credits_prefetch,
     section_url,
+    split_newest_and_featured,
     story_url,
 )
 from library import placements
@@ -41,6 +43,18 @@ RELATED_STORIES_COUNT = 3
 # listed story always has its publication time).
 HEADLINE_COLUMNS = ("pk", "headline", "slug", "published_at", "section_id", "section__slug",
                     "section__name")  # fmt: skip
+
+
+# The home page's latest stories and featured lead, in SQL worked out once (compiled).
+HOME_STORIES = CompiledQuery(
+    Story,
+    lambda now: (
+        Story.objects.listed(now)
+        .without_body()
+        .with_teaser_fields()
+        .newest_or_featured(HOME_LATEST_COUNT + 1)
+    ),
+)
 
 
 def sections_with_lineage():
@@ -78,9 +92,9 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         return context
 
     def arrange(self) -> dict:
-        stories = Story.objects.listed().without_body().with_teaser_fields()
         # The newest featured story leads; without one, the newest story.
-        newest, lead = stories.newest_and_featured(HOME_LATEST_COUNT + 1)
+        rows = HOME_STORIES.instances(timezone.now())
+        newest, lead = split_newest_and_featured(rows, HOME_LATEST_COUNT + 1)
         lead = lead or (newest[0] if newest else None)
         latest = [story for story in newest if lead and story.pk != lead.pk][:HOME_LATEST_COUNT]
         return self.with_section_blocks(lead, latest)
@@ -152,6 +166,17 @@ def section_blocks(chosen: list[tuple[int, int]] | None = None) -> list[dict]:
     ]
 
 
+# The newest listed stories' headline columns (compiled: the same SQL on every request).
+NEWEST_HEADLINES = CompiledQuery(
+    Story,
+    lambda now: (
+        Story.objects.listed(now)
+        .newest_first()
+        .values_list(*HEADLINE_COLUMNS, "section__position")[:HOME_SECTION_CANDIDATES]
+    ),
+)
+
+
 def newest_per_section(count: int) -> list[list]:
     """The newest `count` listed stories of each section, among the newest
     HOME_SECTION_CANDIDATES of all (so the home page costs the same with 100 or 100,000
@@ -162,13 +187,7 @@ def newest_per_section(count: int) -> list[list]:
     are ranked per section where they are read. The ORM can only rank in a query of its
     own, which looked each of them up again by id: twice the database's time.
     """
-    newest = (
-        Story.objects.listed()
-        .newest_first()
-        .values_list(*HEADLINE_COLUMNS, "section__position")[:HOME_SECTION_CANDIDATES]
-    )
-    compiler = newest.query.get_compiler(using=newest.db)
-    sql, params = compiler.as_sql()
+    sql, params, compiler = NEWEST_HEADLINES.sql_and_compiler(timezone.now())
     columns = "pk, headline, slug, published_at, section_id, section_slug, section_name, position"
     ranked = (
         f"WITH newest ({columns}) AS ({sql})"  # noqa: S608 -- the ORM's SQL; values are parameters
@@ -177,7 +196,7 @@ def newest_per_section(count: int) -> list[list]:
         " WHERE place <= %s"
         " ORDER BY position, section_name, section_id, published_at DESC, pk DESC"
     )
-    with connections[newest.db].cursor() as cursor:
+    with connections[compiler.using].cursor() as cursor:
         cursor.execute(ranked, [*params, count])
         rows = cursor.fetchall()
     # Column values as the ORM would give them (SQLite's times come back as text).
