@@ -26,11 +26,16 @@ STAND_IN_NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
 
 class CompiledQuery:
-    """`build(now)`, a queryset of `model`, compiled once per database connection."""
+    """`build(now)`, a queryset of `model`, compiled once per database connection.
 
-    def __init__(self, model, build: Callable[[datetime], QuerySet]) -> None:
+    `timed=False` for a query that does not depend on the time (`now` is then unused);
+    otherwise the SQL must hold `now`, or the query is refused.
+    """
+
+    def __init__(self, model, build: Callable[[datetime], QuerySet], *, timed=True) -> None:
         self.model = model
         self.build = build
+        self.timed = timed
         self._kept: dict[str, tuple] = {}
 
     def _compiled(self) -> tuple:
@@ -44,7 +49,7 @@ class CompiledQuery:
             sql, params = compiler.as_sql()
             # The stand-in as the database is given it (SQLite's is text).
             marker = connection.ops.adapt_datetimefield_value(STAND_IN_NOW)
-            if marker not in params:
+            if self.timed and marker not in params:
                 raise ValueError("The query does not depend on its `now`.")
             # Django's own iterable will be given this compiler, which holds the select
             # list, the related models and the annotations, rather than compile anew.
@@ -54,7 +59,9 @@ class CompiledQuery:
             self._kept[alias] = kept
         return kept
 
-    def _params(self, now: datetime) -> list:
+    def _params(self, now: datetime | None) -> list:
+        if self.timed and now is None:
+            raise TypeError("This query needs the time it is run at (`now`).")
         connection, _, _, _, params, places = self._compiled()
         params = params.copy()
         value = connection.ops.adapt_datetimefield_value(now)
@@ -67,7 +74,7 @@ class CompiledQuery:
         _, _, compiler, sql, _, _ = self._compiled()
         return sql, self._params(now), compiler
 
-    def instances(self, now: datetime) -> list:
+    def instances(self, now: datetime | None = None) -> list:
         """The queryset's model instances for `now`, as `list(build(now))` gives them."""
         _, queryset, compiler, sql, _, _ = self._compiled()
         current = self._params(now)

@@ -25,9 +25,9 @@ from articles.markup import section_blocks_html, teaser_html
 
 register = template.Library()
 
-# The fragments' names in cache keys (they were these templates' names).
-TEASER_FRAGMENT = "articles/_story_teaser.html"
-BLOCKS_FRAGMENT = "articles/_section_blocks.html"
+# The fragments' names in their cache keys.
+TEASER_FRAGMENT = "teaser"
+BLOCKS_FRAGMENT = "section_blocks"
 FRAGMENT_SECONDS = 24 * 3600
 
 
@@ -94,7 +94,7 @@ def rendered_once(shown, name: str, render: Callable[[], str]) -> SafeString:
 
 @register.simple_tag
 def teaser(story, level=None) -> SafeString:
-    """A story's teaser (articles/_story_teaser.html), `level` its heading's level."""
+    """A story's teaser (`articles.markup.teaser_html`), `level` its heading's level."""
     return rendered_once(
         teaser_shows(story, level),
         TEASER_FRAGMENT,
