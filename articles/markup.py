@@ -22,6 +22,9 @@ import html
 from django.utils import formats
 from django.utils.safestring import SafeString
 
+from articles.models import section_url
+from articles.models.addresses import quick_reverser
+
 
 def escape(value) -> str:
     """`{{ value }}`: the text HTML-escaped, unless it is already safe HTML."""
@@ -143,9 +146,10 @@ def navigation_html(sections, current) -> SafeString:
     """The masthead's section links (base.html), the current section's or its parent's
     marked: `current` is the page's section, or anything else on other pages."""
     marked = {getattr(current, "pk", None), getattr(current, "parent_id", None)} - {None}
+    reverser = quick_reverser()
     return SafeString(
         "".join(
-            f'\n          <li><a href="{escape(section.get_absolute_url())}"'
+            f'\n          <li><a href="{escape(section_url(section.slug, reverser=reverser))}"'
             f"{CURRENT if section.pk in marked else ''}>"
             f"{escape(section.name)}</a></li>\n        "
             for section in sections

@@ -55,10 +55,11 @@ def credits_prefetch() -> Prefetch:
 TEASER_START_CHARACTERS = 600
 
 
-def story_url(section_slug: str, local_date, slug: str) -> str:
+def story_url(section_slug: str, local_date, slug: str, *, reverser=quick_reverse) -> str:
     """A story's address from its section's slug, its local date and its slug (for lists
-    that read rows rather than stories: `Story.get_absolute_url` is this)."""
-    return quick_reverse(
+    that read rows rather than stories: `Story.get_absolute_url` is this). `reverser`:
+    a `quick_reverser()` for many in a row."""
+    return reverser(
         "articles:story",
         section=section_slug,
         year=f"{local_date.year:04d}",
@@ -538,7 +539,9 @@ class Story(AddressHistory, Workflow, LeadImage):
         """Credits grouped by role in order: [("By", [a, b]), ("Photos by", [c])]."""
         groups: dict[str, list[Byline]] = {}
         for credit in self.credited_bylines:
-            groups.setdefault(credit.get_role_display(), []).append(credit.byline)
+            # get_role_display(), without hashing every choice on each call.
+            label = ROLE_LABELS.get(credit.role, credit.role)
+            groups.setdefault(label, []).append(credit.byline)
         return list(groups.items())
 
     def teaser_text(self, words: int = 40) -> str:
@@ -583,6 +586,10 @@ class StoryByline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.byline}"
+
+
+# What a credit's role is called ("Photos by"), by its value.
+ROLE_LABELS: dict[str, str] = dict(StoryByline.Role.choices)
 
 
 # Revisions keep the whole story: its fields (sections included), bylines in order and tags.

@@ -33,6 +33,7 @@ from articles.models import (
     split_newest_and_featured,
     story_url,
 )
+from articles.models.addresses import quick_reverser
 from library import placements
 
 HOME_LATEST_COUNT = 10
@@ -141,19 +142,20 @@ def section_blocks(chosen: list[tuple[int, int]] | None = None) -> list[dict]:
     blocks: dict[int, dict] = {}
     months: dict[int, str] = {}
     zone = timezone.get_current_timezone()  # what timezone.localtime() would ask each time
+    reverser = quick_reverser()  # and the script prefix, which story_url() would ask
     for pk, headline, slug, published_at, section_id, section_slug, section_name, _ in rows:
         block = blocks.get(section_id)
         if block is None:
             block = blocks[section_id] = {
                 "pk": section_id, "slug": section_slug, "name": section_name,
-                "url": section_url(section_slug), "stories": [],
+                "url": section_url(section_slug, reverser=reverser), "stories": [],
             }  # fmt: skip
         local = published_at.astimezone(zone)
         if local.month not in months:
             months[local.month] = dateformat.format(local, "M")  # "Nov", in the language
         block["stories"].append({
             "pk": pk, "section_id": section_id, "headline": headline,
-            "url": story_url(section_slug, local, slug),
+            "url": story_url(section_slug, local, slug, reverser=reverser),
             "datetime": local.isoformat(),  # what |date:"c" writes
             "day": f"{months[local.month]} {local.day}",  # what |date:"M j" writes
         })  # fmt: skip
