@@ -28,6 +28,8 @@ from articles.models import (
     Correction,
     Section,
     Story,
+    StoryByline,
+    attach_credits,
     credits_prefetch,
     section_url,
     split_newest_and_featured,
@@ -54,6 +56,21 @@ HOME_STORIES = CompiledQuery(
         .without_body()
         .with_teaser_fields()
         .newest_or_featured(HOME_LATEST_COUNT + 1)
+    ),
+)
+
+
+# Their credits: the bylines of the same stories, in order.
+HOME_CREDITS = CompiledQuery(
+    StoryByline,
+    lambda now: (
+        StoryByline.objects.filter(
+            story__in=Story.objects.listed(now)
+            .newest_or_featured(HOME_LATEST_COUNT + 1)
+            .values("pk")
+        )
+        .select_related("byline")
+        .order_by("position", "pk")
     ),
 )
 
@@ -93,8 +110,11 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         return context
 
     def arrange(self) -> dict:
+        now = timezone.now()
+        rows = HOME_STORIES.instances(now)
+        # Their bylines, read beside them rather than prefetched (compiled too).
+        attach_credits(rows, HOME_CREDITS.instances(now))
         # The newest featured story leads; without one, the newest story.
-        rows = HOME_STORIES.instances(timezone.now())
         newest, lead = split_newest_and_featured(rows, HOME_LATEST_COUNT + 1)
         lead = lead or (newest[0] if newest else None)
         latest = [story for story in newest if lead and story.pk != lead.pk][:HOME_LATEST_COUNT]
@@ -108,8 +128,14 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         """
         if lead is None:
             return {"lead": None, "latest": [], "section_blocks": []}
-        # One query loads the bylines of the lead and the latest (the blocks show none).
-        prefetch_related_objects([lead, *latest], credits_prefetch())
+        # One query loads the bylines of the lead and the latest (the blocks show none),
+        # unless they came with them.
+        shown = [lead, *latest]
+        if any(
+            "story_bylines" not in getattr(story, "_prefetched_objects_cache", {})
+            for story in shown
+        ):
+            prefetch_related_objects(shown, credits_prefetch())
         return {"lead": lead, "latest": latest, "section_blocks": section_blocks(chosen)}
 
     def get_surrogate_keys(self, context) -> set[str]:
