@@ -155,3 +155,75 @@ def navigation_html(sections, current) -> SafeString:
             for section in sections
         )
     )
+
+
+SIZES = "(min-width: 52rem) 48rem, 100vw"
+
+
+def lead_image_html(story, *, eager: bool = True) -> SafeString:
+    """A story's lead image as a <figure>: its <picture> in each format and width, its
+    caption and credit (the story's words, else the library's); "\\n" without one."""
+    url = story.lead_image_url
+    if not url:
+        return SafeString("\n")
+    width, height = story.lead_image_display_size()
+    sources = "".join(
+        f'<source type="{escape(kind)}" srcset="{escape(srcset)}" sizes="{SIZES}">\n    '
+        for kind, srcset in story.lead_image_sources()
+    )
+    srcset = ", ".join(f"{escape(src)} {escape(w)}w" for src, w in story.lead_image_srcset())
+    loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
+    caption, credit = story.image_caption, story.image_credit
+    figcaption = ""
+    if caption or credit:
+        credit_html = f' <span class="credit">{escape(credit)}</span>' if credit else ""
+        figcaption = f"\n    <figcaption>{escape(caption)}{credit_html}</figcaption>\n  "
+    return SafeString(
+        '\n<figure class="lead-image">\n'
+        "  <picture>\n"
+        f"    {sources}"
+        f'<img src="{escape(url)}"\n'
+        f'       srcset="{srcset}"\n'
+        f'       sizes="{SIZES}"\n'
+        f'       width="{escape(width)}" height="{escape(height)}"\n'
+        f'       alt="{escape(story.image_alt)}"{loading} decoding="async">\n'
+        "  </picture>\n"
+        f"  {figcaption}\n"
+        "</figure>\n\n"
+    )
+
+
+def lead_html(story, teaser: dict) -> SafeString:
+    """The home page's lead story (its <article>): `teaser` is its `teaser_context`."""
+    url = escape(teaser["url"])
+    picture = ""
+    if story.lead_image_id:
+        picture = (
+            f'<a href="{url}" tabindex="-1" aria-hidden="true" class="lead__image">'
+            f"{lead_image_html(story)}</a>"
+        )
+    kind = teaser["kind"]
+    kind_label = (
+        f'<p class="kind-label kind-label--{escape(kind)}">{escape(teaser["kind_label"])}</p>'
+        if kind != "news"
+        else ""
+    )
+    bylines = teaser["bylines"]
+    credits = SEP + bylines_html(bylines) if bylines else ""
+    return SafeString(
+        '    <article class="lead">\n'
+        f"      {picture}\n"
+        '      <div class="lead__text">\n'
+        f"        {kind_label}\n"
+        f'        <h3 class="lead__headline"><a href="{url}">{escape(teaser["headline"])}'
+        "</a></h3>\n"
+        '        <p class="meta">\n'
+        f'          <time datetime="{escape(teaser["datetime"])}">{escape(teaser["date"])}</time>\n'
+        f'          {SEP}<a href="{escape(teaser["section_url"])}">'
+        f"{escape(teaser['section_name'])}</a>\n"
+        f"          {credits}\n"
+        "        </p>\n"
+        f'        <p class="lead__dek">{escape(teaser["text"])}</p>\n'
+        "      </div>\n"
+        "    </article>"
+    )

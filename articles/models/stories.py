@@ -89,6 +89,16 @@ def story_url(section_slug: str, local_date, slug: str, *, reverser=quick_revers
     )
 
 
+def archive_day_url(local_date) -> str:
+    """The archive page of a (local) day: `Story.archive_day_url` is this."""
+    return quick_reverse(
+        "articles:archive_day",
+        year=f"{local_date.year:04d}",
+        month=f"{local_date.month:02d}",
+        day=f"{local_date.day:02d}",
+    )
+
+
 class AmongSubquery(In):
     """`pk IN (subquery)`, which PostgreSQL is asked as `pk = ANY(ARRAY(subquery))`.
 
@@ -463,13 +473,7 @@ class Story(AddressHistory, Workflow, LeadImage):
     @property
     def archive_day_url(self) -> str:
         """The archive page of the day it was published (local time), as teasers link it."""
-        date = timezone.localtime(self.url_date)
-        return quick_reverse(
-            "articles:archive_day",
-            year=f"{date.year:04d}",
-            month=f"{date.month:02d}",
-            day=f"{date.day:02d}",
-        )
+        return archive_day_url(timezone.localtime(self.url_date))
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from django import template
 from django.core.cache import cache
 from django.urls import get_script_prefix
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.markup import section_blocks_html, teaser_html
+from articles.markup import lead_html, lead_image_html, section_blocks_html, teaser_html
+from articles.models import archive_day_url, story_url
 
 register = template.Library()
 
@@ -54,11 +56,14 @@ def teaser_context(story, level=None) -> dict:
     formatting dates cost the template language several times more. The same values
     as before, spelled as the template used to: `|date:"c"` is isoformat() in local time,
     `level|default:2`, the start of the text or the dek."""
-    published = story.published_at and timezone.localtime(story.published_at)
+    # The local date of its address and of its archive day (its publication, if any),
+    # converted once rather than by each of get_absolute_url() and archive_day_url.
+    local = timezone.localtime(story.url_date)
+    published = local if story.published_at else None
     section = story.section
     return {
         "teaser": {
-            "url": story.get_absolute_url(),
+            "url": story_url(section.slug, local, story.slug),
             "image_url": story.teaser_image_url,
             "image_sources": story.teaser_image_sources(),
             "image_size": story.teaser_image_size,
@@ -67,9 +72,9 @@ def teaser_context(story, level=None) -> dict:
             "kind_label": story.get_kind_display() if story.kind != "news" else "",
             "level": level or 2,
             "headline": story.headline,
-            "day_url": story.archive_day_url,
+            "day_url": archive_day_url(local),
             "datetime": published.isoformat() if published else "",
-            "date": dateformat.format(published, "F j, Y") if published else "",
+            "date": long_date(published) if published else "",
             "section_url": section.get_absolute_url(),
             "section_name": section.name,
             "bylines": story.byline_groups(),
@@ -77,6 +82,12 @@ def teaser_context(story, level=None) -> dict:
             "text": story.teaser_text(),
         }
     }
+
+
+def long_date(local) -> str:
+    """What `|date:"F j, Y"` writes ("March 1, 2026", the month in the active language),
+    without parsing the format and wrapping the date on every call as dateformat does."""
+    return f"{MONTHS[local.month]} {local.day}, {local.year:04d}"
 
 
 def rendered_once(shown, name: str, render: Callable[[], str]) -> SafeString:
@@ -112,3 +123,15 @@ def section_blocks(blocks: list[dict]) -> SafeString:
         for block in blocks
     ]  # fmt: skip
     return rendered_once(shown, BLOCKS_FRAGMENT, lambda: section_blocks_html(blocks))
+
+
+@register.simple_tag
+def lead_story(story) -> SafeString:
+    """The home page's lead story (`articles.markup.lead_html`)."""
+    return lead_html(story, teaser_context(story)["teaser"])
+
+
+@register.simple_tag
+def lead_image(story) -> SafeString:
+    """A story's lead image, a <figure> (`articles.markup.lead_image_html`)."""
+    return lead_image_html(story)

@@ -11,10 +11,17 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from django.template import engines
+from django.conf import settings
+from django.template import Context, Engine
 from django.test import Client
 
-from articles.markup import navigation_html, section_blocks_html, teaser_html
+from articles.markup import (
+    lead_html,
+    lead_image_html,
+    navigation_html,
+    section_blocks_html,
+    teaser_html,
+)
 from articles.models import Section, Story
 from articles.templatetags.teasers import teaser_context
 from articles.views.public import section_blocks
@@ -33,8 +40,10 @@ ESCAPED = (
 
 
 def reference(name: str, context: dict) -> str:
-    template = engines["django"].from_string((REFERENCE / name).read_text())
-    return template.render(context)
+    """The reference template `name` rendered with `context` (it may include the others,
+    and the site's templates, such as articles/_bylines.html)."""
+    engine = Engine(dirs=[REFERENCE, settings.BASE_DIR / "templates"])
+    return engine.get_template(name).render(Context(context))
 
 
 def listed(story) -> Story:
@@ -82,6 +91,27 @@ def test_the_variants_show_what_they_should():
     assert "Photos by" in three and "kind-label--opinion" in three
     assert ESCAPED in hostile and "<script>" not in hostile
     assert ">1 comment</a>" in commented and ">2 comments</a>" in many
+
+
+def test_the_lead_and_its_image_are_the_html_their_templates_wrote():
+    from library.models import Image
+
+    for story in teaser_variants():
+        lead = listed(story)
+        html = lead_html(lead, teaser_context(lead)["teaser"])
+        assert str(html) == reference("lead.html", {"lead": lead})
+        expected = reference("lead_image.html", {"story": lead, "eager": True})
+        assert str(lead_image_html(lead)) == expected
+    pictured = Story.objects.filter(lead_image__isnull=False).first()
+    for caption, credit in (("", ""), ("A <caption>", ""), ("", "Ann & Co"), ("Both", "Too")):
+        Image.objects.filter(pk=pictured.lead_image_id).update(caption="", credit="")
+        Story.objects.filter(pk=pictured.pk).update(
+            lead_image_caption=caption, lead_image_credit=credit, lead_image_alt='A "quote"'
+        )
+        lead = listed(pictured)
+        expected = reference("lead_image.html", {"story": lead, "eager": True})
+        assert str(lead_image_html(lead)) == expected
+        assert "<figcaption>" in expected or not (caption or credit)
 
 
 def test_section_blocks_are_the_html_their_template_wrote():
