@@ -27,15 +27,14 @@ class FrontQuerySet(models.QuerySet):
     def live_and_next(self, now=None) -> tuple[Front | None, Front | None]:
         """The live layout and the next scheduled one, in one query."""
         now = now or timezone.now()
+        return split_live_and_next(list(self.live_or_next(now)), now)
+
+    def live_or_next(self, now):
+        """The live layout and the next scheduled one (`live_and_next` tells them apart)."""
         timed = self.filter(goes_live_at__isnull=False)
         live = timed.filter(goes_live_at__lte=now).order_by("-goes_live_at", "-pk")
         upcoming = timed.filter(goes_live_at__gt=now).order_by("goes_live_at", "pk")
-        rows = list(
-            timed.filter(Q(pk__in=live.values("pk")[:1]) | Q(pk__in=upcoming.values("pk")[:1]))
-        )
-        current = next((row for row in rows if row.goes_live_at <= now), None)
-        coming = next((row for row in rows if row.goes_live_at > now), None)
-        return current, coming
+        return timed.filter(Q(pk__in=live.values("pk")[:1]) | Q(pk__in=upcoming.values("pk")[:1]))
 
     def with_live_flag(self):
         """Each layout knows whether it is the live one (`is_live`), in the same query."""
@@ -45,6 +44,13 @@ class FrontQuerySet(models.QuerySet):
         return self.annotate(
             is_live=ExpressionWrapper(Q(pk=Subquery(live)), output_field=models.BooleanField())
         )
+
+
+def split_live_and_next(rows: list, now) -> tuple[Front | None, Front | None]:
+    """`live_or_next(now)`'s layouts as (the live one or None, the next one or None)."""
+    current = next((row for row in rows if row.goes_live_at <= now), None)
+    coming = next((row for row in rows if row.goes_live_at > now), None)
+    return current, coming
 
 
 class Front(models.Model):

@@ -8,10 +8,14 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from articles.caching.middleware import expire_page_at
+from articles.compiled import CompiledQuery
 from articles.views.public import HomeView
 
 from .arranging import arrange
-from .models import Front
+from .models import Front, split_live_and_next
+
+# The live and the next layout, asked on every home page (compiled: the same SQL each time).
+LIVE_OR_NEXT = CompiledQuery(Front, lambda now: Front.objects.live_or_next(now))
 
 
 class CuratedHomeView(HomeView):
@@ -19,7 +23,8 @@ class CuratedHomeView(HomeView):
     featured story leads); with one, as the live layout says."""
 
     def layout(self) -> tuple[Front | None, Front | None]:
-        return Front.objects.live_and_next()
+        now = timezone.now()
+        return split_live_and_next(LIVE_OR_NEXT.instances(now), now)
 
     def arrange(self) -> dict:
         now = timezone.now()

@@ -31,8 +31,11 @@ from .stories import (
     StoryByline,
     StoryTag,
     add_teaser_annotation,
+    archive_day_url,
+    attach_credits,
     credits_prefetch,
     refresh_listings,
+    split_newest_and_featured,
     story_url,
 )
 from .taxonomy import SectionRedirect, TagAlias, TagRedirect, ascii_slug, folded
@@ -66,6 +69,8 @@ __all__ = [
     "WorkflowPermissionError",
     "WorkflowStateError",
     "add_teaser_annotation",
+    "archive_day_url",
+    "attach_credits",
     "refresh_listings",
     "ascii_slug",
     "folded",
@@ -73,6 +78,7 @@ __all__ = [
     "now_to_the_second",
     "remember_pins",
     "section_url",
+    "split_newest_and_featured",
     "story_url",
     "unique_slug",
     "unique_story_slug",

@@ -137,12 +137,23 @@ _LINK_SHAPES: dict[tuple, str | None] = {}
 
 def quick_reverse(name: str, **kwargs: str | int) -> str:
     """reverse(name, kwargs=kwargs): the same string, without walking the URLconf."""
+    return _quick_reverse(name, get_script_prefix(), kwargs)
+
+
+def quick_reverser() -> Callable[..., str]:
+    """`quick_reverse` for many links in a row (a list of 160 headlines): the script
+    prefix, a lookup in thread-local state, is looked up once, not per link."""
+    prefix = get_script_prefix()
+    return lambda name, **kwargs: _quick_reverse(name, prefix, kwargs)
+
+
+def _quick_reverse(name: str, prefix: str, kwargs: dict) -> str:
     values = {key: str(value) for key, value in kwargs.items()}
     if not _ALL_PLAIN.fullmatch("/".join(values.values())):
         return reverse(name, kwargs=kwargs)
     # Digits may meet converters that pad or check them: their shape is kept apart.
     kinds = tuple([(key, len(v) if v.isdigit() else 0) for key, v in values.items()])
-    shape_key = (name, get_script_prefix(), kinds)
+    shape_key = (name, prefix, kinds)
     try:
         shape = _LINK_SHAPES[shape_key]
     except KeyError:

@@ -20,9 +20,10 @@ from articles.images import (
 from .addresses import quick_reverse, validate_section_slug
 
 
-def section_url(slug: str) -> str:
-    """A section's address from its slug (`Section.get_absolute_url` is this)."""
-    return quick_reverse("articles:section", slug=slug)
+def section_url(slug: str, *, reverser=quick_reverse) -> str:
+    """A section's address from its slug (`Section.get_absolute_url` is this). `reverser`:
+    a `quick_reverser()` for many in a row."""
+    return reverser("articles:section", slug=slug)
 
 
 class SectionQuerySet(models.QuerySet):

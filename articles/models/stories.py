@@ -51,20 +51,51 @@ def credits_prefetch() -> Prefetch:
     )
 
 
+def attach_credits(stories, credits) -> None:
+    """Give `stories` their `credits` (StoryBylines with their bylines, in order) as
+    `prefetch_related_objects(stories, credits_prefetch())` would, when the credits were
+    read another way (the home page reads them in SQL compiled once)."""
+    by_story: dict[int, list] = {}
+    for credit in credits:
+        by_story.setdefault(credit.story_id, []).append(credit)
+    ordered = credits_prefetch().queryset
+    for story in stories:
+        # What Django's prefetch stores: the relation's queryset, already evaluated.
+        queryset = story.story_bylines._apply_rel_filters(ordered)
+        queryset._result_cache = by_story.get(story.pk, [])
+        queryset._prefetch_done = True
+        for credit in queryset._result_cache:
+            StoryByline.story.field.set_cached_value(credit, story)
+        if not hasattr(story, "_prefetched_objects_cache"):
+            story._prefetched_objects_cache = {}
+        story._prefetched_objects_cache["story_bylines"] = queryset
+
+
 # Enough text for the 40 words a teaser shows when a story has no dek.
 TEASER_START_CHARACTERS = 600
 
 
-def story_url(section_slug: str, local_date, slug: str) -> str:
+def story_url(section_slug: str, local_date, slug: str, *, reverser=quick_reverse) -> str:
     """A story's address from its section's slug, its local date and its slug (for lists
-    that read rows rather than stories: `Story.get_absolute_url` is this)."""
-    return quick_reverse(
+    that read rows rather than stories: `Story.get_absolute_url` is this). `reverser`:
+    a `quick_reverser()` for many in a row."""
+    return reverser(
         "articles:story",
         section=section_slug,
         year=f"{local_date.year:04d}",
         month=f"{local_date.month:02d}",
         day=f"{local_date.day:02d}",
         slug=slug,
+    )
+
+
+def archive_day_url(local_date) -> str:
+    """The archive page of a (local) day: `Story.archive_day_url` is this."""
+    return quick_reverse(
+        "articles:archive_day",
+        year=f"{local_date.year:04d}",
+        month=f"{local_date.month:02d}",
+        day=f"{local_date.day:02d}",
     )
 
 
@@ -83,19 +114,20 @@ class AmongSubquery(In):
 
 
 class StoryQuerySet(models.QuerySet):
-    def published(self):
-        """Stories a reader may see: status Published, publication time and embargo passed."""
-        now = timezone.now()
+    def published(self, now=None):
+        """Stories a reader may see: status Published, publication time and embargo passed
+        (at `now`, the present unless given)."""
+        now = now or timezone.now()
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now).exclude(
             embargo_until__gt=now
         )
 
-    def listed(self):
+    def listed(self, now=None):
         """Public stories in an active section: what lists, feeds and redirects may show.
 
         A story in an inactive section answers 404, so nothing may link to it.
         """
-        return self.published().filter(section__is_active=True)
+        return self.published(now).filter(section__is_active=True)
 
     def in_trash(self):
         return self.filter(status=Story.Status.TRASHED)
@@ -161,16 +193,17 @@ class StoryQuerySet(models.QuerySet):
         """The newest `count` of these stories, and the newest featured one however old,
         in one query (both read from the newest end of an index, whatever the size of
         the archive): (newest first, featured or None)."""
+        return split_newest_and_featured(list(self.newest_or_featured(count)), count)
+
+    def newest_or_featured(self, count: int):
+        """The newest `count` of these stories and the newest featured one, newest first
+        (`newest_and_featured` tells them apart)."""
         ids = self.order_by().values("pk")
         newest = ids.order_by("-published_at", "-pk")[:count]
         featured = ids.filter(is_featured=True).order_by("-published_at", "-pk")[:1]
-        rows = list(
-            self.filter(Q(AmongSubquery(F("pk"), newest)) | Q(pk=Subquery(featured))).newest_first()
-        )
-        # The newest featured story comes first of the featured ones it is read with
-        # (any newer one would be featured too), and after the newest if it is older.
-        lead = next((story for story in rows if story.is_featured), None)
-        return rows[:count], lead
+        return self.filter(
+            Q(AmongSubquery(F("pk"), newest)) | Q(pk=Subquery(featured))
+        ).newest_first()
 
     def pinned_first(self, story_ids: list[int]):
         """`story_ids` first, in that order (those that are among these stories), then
@@ -183,6 +216,14 @@ class StoryQuerySet(models.QuerySet):
             output_field=models.IntegerField(),
         )
         return self.alias(pin_rank=rank).order_by("pin_rank", "-published_at", "-pk")
+
+
+def split_newest_and_featured(rows: list, count: int) -> tuple[list, Story | None]:
+    """`newest_or_featured(count)`'s stories as (the newest `count`, the featured one)."""
+    # The newest featured story comes first of the featured ones it is read with (any
+    # newer one would be featured too), and after the newest if it is older.
+    lead = next((story for story in rows if story.is_featured), None)
+    return rows[:count], lead
 
 
 class SectionListing(models.Model):
@@ -440,13 +481,7 @@ class Story(AddressHistory, Workflow, LeadImage):
     @property
     def archive_day_url(self) -> str:
         """The archive page of the day it was published (local time), as teasers link it."""
-        date = timezone.localtime(self.url_date)
-        return quick_reverse(
-            "articles:archive_day",
-            year=f"{date.year:04d}",
-            month=f"{date.month:02d}",
-            day=f"{date.day:02d}",
-        )
+        return archive_day_url(timezone.localtime(self.url_date))
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -536,7 +571,9 @@ class Story(AddressHistory, Workflow, LeadImage):
         """Credits grouped by role in order: [("By", [a, b]), ("Photos by", [c])]."""
         groups: dict[str, list[Byline]] = {}
         for credit in self.credited_bylines:
-            groups.setdefault(credit.get_role_display(), []).append(credit.byline)
+            # get_role_display(), without hashing every choice on each call.
+            label = ROLE_LABELS.get(credit.role, credit.role)
+            groups.setdefault(label, []).append(credit.byline)
         return list(groups.items())
 
     def teaser_text(self, words: int = 40) -> str:
@@ -581,6 +618,10 @@ class StoryByline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.byline}"
+
+
+# What a credit's role is called ("Photos by"), by its value.
+ROLE_LABELS: dict[str, str] = dict(StoryByline.Role.choices)
 
 
 # Revisions keep the whole story: its fields (sections included), bylines in order and tags.

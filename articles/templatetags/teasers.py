@@ -17,14 +17,19 @@ from collections.abc import Callable
 
 from django import template
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
+
+from articles.markup import lead_html, lead_image_html, section_blocks_html, teaser_html
+from articles.models import archive_day_url, story_url
 
 register = template.Library()
 
-TEASER_TEMPLATE = "articles/_story_teaser.html"
+# The fragments' names in their cache keys.
+TEASER_FRAGMENT = "teaser"
+BLOCKS_FRAGMENT = "section_blocks"
 FRAGMENT_SECONDS = 24 * 3600
 
 
@@ -51,11 +56,14 @@ def teaser_context(story, level=None) -> dict:
     formatting dates cost the template language several times more. The same values
     as before, spelled as the template used to: `|date:"c"` is isoformat() in local time,
     `level|default:2`, the start of the text or the dek."""
-    published = story.published_at and timezone.localtime(story.published_at)
+    # The local date of its address and of its archive day (its publication, if any),
+    # converted once rather than by each of get_absolute_url() and archive_day_url.
+    local = timezone.localtime(story.url_date)
+    published = local if story.published_at else None
     section = story.section
     return {
         "teaser": {
-            "url": story.get_absolute_url(),
+            "url": story_url(section.slug, local, story.slug),
             "image_url": story.teaser_image_url,
             "image_sources": story.teaser_image_sources(),
             "image_size": story.teaser_image_size,
@@ -64,9 +72,9 @@ def teaser_context(story, level=None) -> dict:
             "kind_label": story.get_kind_display() if story.kind != "news" else "",
             "level": level or 2,
             "headline": story.headline,
-            "day_url": story.archive_day_url,
+            "day_url": archive_day_url(local),
             "datetime": published.isoformat() if published else "",
-            "date": dateformat.format(published, "F j, Y") if published else "",
+            "date": long_date(published) if published else "",
             "section_url": section.get_absolute_url(),
             "section_name": section.name,
             "bylines": story.byline_groups(),
@@ -76,24 +84,32 @@ def teaser_context(story, level=None) -> dict:
     }
 
 
-def rendered_once(shown, template_name: str, context: Callable[[], dict]) -> SafeString:
-    """`template_name` rendered with `context()`, from the cache when `shown` (everything
-    the HTML depends on) was rendered before (then `context` is not called)."""
+def long_date(local) -> str:
+    """What `|date:"F j, Y"` writes ("March 1, 2026", the month in the active language),
+    without parsing the format and wrapping the date on every call as dateformat does."""
+    return f"{MONTHS[local.month]} {local.day}, {local.year:04d}"
+
+
+def rendered_once(shown, name: str, render: Callable[[], str]) -> SafeString:
+    """The fragment `name` as `render()` writes it, from the cache when `shown`
+    (everything the HTML depends on) was rendered before (then `render` is not called)."""
     shown = (*shown, timezone.get_current_timezone_name(), get_script_prefix())
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    key = f"newsroom:fragment:{template_name}:{digest}"
+    key = f"newsroom:fragment:{name}:{digest}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string(template_name, context())
+        html = render()
         cache.set(key, html, FRAGMENT_SECONDS)
-    return mark_safe(html)  # noqa: S308 -- rendered by our template, escaped there
+    return mark_safe(html)  # noqa: S308 -- written by articles.markup, which escapes
 
 
 @register.simple_tag
 def teaser(story, level=None) -> SafeString:
-    """A story's teaser (articles/_story_teaser.html), `level` its heading's level."""
+    """A story's teaser (`articles.markup.teaser_html`), `level` its heading's level."""
     return rendered_once(
-        teaser_shows(story, level), TEASER_TEMPLATE, lambda: teaser_context(story, level)
+        teaser_shows(story, level),
+        TEASER_FRAGMENT,
+        lambda: teaser_html(teaser_context(story, level)["teaser"]),
     )
 
 
@@ -106,4 +122,16 @@ def section_blocks(blocks: list[dict]) -> SafeString:
          [(s["pk"], s["headline"], s["url"], s["datetime"], s["day"]) for s in block["stories"]])
         for block in blocks
     ]  # fmt: skip
-    return rendered_once(shown, "articles/_section_blocks.html", lambda: {"blocks": blocks})
+    return rendered_once(shown, BLOCKS_FRAGMENT, lambda: section_blocks_html(blocks))
+
+
+@register.simple_tag
+def lead_story(story) -> SafeString:
+    """The home page's lead story (`articles.markup.lead_html`)."""
+    return lead_html(story, teaser_context(story)["teaser"])
+
+
+@register.simple_tag
+def lead_image(story) -> SafeString:
+    """A story's lead image, a <figure> (`articles.markup.lead_image_html`)."""
+    return lead_image_html(story)

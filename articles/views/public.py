@@ -22,15 +22,20 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import workflow
 from articles.caching import keys
 from articles.caching.middleware import expire_page_at
+from articles.compiled import CompiledQuery
 from articles.models import (
     Byline,
     Correction,
     Section,
     Story,
+    StoryByline,
+    attach_credits,
     credits_prefetch,
     section_url,
+    split_newest_and_featured,
     story_url,
 )
+from articles.models.addresses import quick_reverser
 from library import placements
 
 HOME_LATEST_COUNT = 10
@@ -41,6 +46,33 @@ RELATED_STORIES_COUNT = 3
 # listed story always has its publication time).
 HEADLINE_COLUMNS = ("pk", "headline", "slug", "published_at", "section_id", "section__slug",
                     "section__name")  # fmt: skip
+
+
+# The home page's latest stories and featured lead, in SQL worked out once (compiled).
+HOME_STORIES = CompiledQuery(
+    Story,
+    lambda now: (
+        Story.objects.listed(now)
+        .without_body()
+        .with_teaser_fields()
+        .newest_or_featured(HOME_LATEST_COUNT + 1)
+    ),
+)
+
+
+# Their credits: the bylines of the same stories, in order.
+HOME_CREDITS = CompiledQuery(
+    StoryByline,
+    lambda now: (
+        StoryByline.objects.filter(
+            story__in=Story.objects.listed(now)
+            .newest_or_featured(HOME_LATEST_COUNT + 1)
+            .values("pk")
+        )
+        .select_related("byline")
+        .order_by("position", "pk")
+    ),
+)
 
 
 def sections_with_lineage():
@@ -78,9 +110,12 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         return context
 
     def arrange(self) -> dict:
-        stories = Story.objects.listed().without_body().with_teaser_fields()
+        now = timezone.now()
+        rows = HOME_STORIES.instances(now)
+        # Their bylines, read beside them rather than prefetched (compiled too).
+        attach_credits(rows, HOME_CREDITS.instances(now))
         # The newest featured story leads; without one, the newest story.
-        newest, lead = stories.newest_and_featured(HOME_LATEST_COUNT + 1)
+        newest, lead = split_newest_and_featured(rows, HOME_LATEST_COUNT + 1)
         lead = lead or (newest[0] if newest else None)
         latest = [story for story in newest if lead and story.pk != lead.pk][:HOME_LATEST_COUNT]
         return self.with_section_blocks(lead, latest)
@@ -93,8 +128,14 @@ class HomeView(SurrogateKeysMixin, TemplateView):
         """
         if lead is None:
             return {"lead": None, "latest": [], "section_blocks": []}
-        # One query loads the bylines of the lead and the latest (the blocks show none).
-        prefetch_related_objects([lead, *latest], credits_prefetch())
+        # One query loads the bylines of the lead and the latest (the blocks show none),
+        # unless they came with them.
+        shown = [lead, *latest]
+        if any(
+            "story_bylines" not in getattr(story, "_prefetched_objects_cache", {})
+            for story in shown
+        ):
+            prefetch_related_objects(shown, credits_prefetch())
         return {"lead": lead, "latest": latest, "section_blocks": section_blocks(chosen)}
 
     def get_surrogate_keys(self, context) -> set[str]:
@@ -127,19 +168,20 @@ def section_blocks(chosen: list[tuple[int, int]] | None = None) -> list[dict]:
     blocks: dict[int, dict] = {}
     months: dict[int, str] = {}
     zone = timezone.get_current_timezone()  # what timezone.localtime() would ask each time
+    reverser = quick_reverser()  # and the script prefix, which story_url() would ask
     for pk, headline, slug, published_at, section_id, section_slug, section_name, _ in rows:
         block = blocks.get(section_id)
         if block is None:
             block = blocks[section_id] = {
                 "pk": section_id, "slug": section_slug, "name": section_name,
-                "url": section_url(section_slug), "stories": [],
+                "url": section_url(section_slug, reverser=reverser), "stories": [],
             }  # fmt: skip
         local = published_at.astimezone(zone)
         if local.month not in months:
             months[local.month] = dateformat.format(local, "M")  # "Nov", in the language
         block["stories"].append({
             "pk": pk, "section_id": section_id, "headline": headline,
-            "url": story_url(section_slug, local, slug),
+            "url": story_url(section_slug, local, slug, reverser=reverser),
             "datetime": local.isoformat(),  # what |date:"c" writes
             "day": f"{months[local.month]} {local.day}",  # what |date:"M j" writes
         })  # fmt: skip
@@ -152,6 +194,17 @@ def section_blocks(chosen: list[tuple[int, int]] | None = None) -> list[dict]:
     ]
 
 
+# The newest listed stories' headline columns (compiled: the same SQL on every request).
+NEWEST_HEADLINES = CompiledQuery(
+    Story,
+    lambda now: (
+        Story.objects.listed(now)
+        .newest_first()
+        .values_list(*HEADLINE_COLUMNS, "section__position")[:HOME_SECTION_CANDIDATES]
+    ),
+)
+
+
 def newest_per_section(count: int) -> list[list]:
     """The newest `count` listed stories of each section, among the newest
     HOME_SECTION_CANDIDATES of all (so the home page costs the same with 100 or 100,000
@@ -162,13 +215,7 @@ def newest_per_section(count: int) -> list[list]:
     are ranked per section where they are read. The ORM can only rank in a query of its
     own, which looked each of them up again by id: twice the database's time.
     """
-    newest = (
-        Story.objects.listed()
-        .newest_first()
-        .values_list(*HEADLINE_COLUMNS, "section__position")[:HOME_SECTION_CANDIDATES]
-    )
-    compiler = newest.query.get_compiler(using=newest.db)
-    sql, params = compiler.as_sql()
+    sql, params, compiler = NEWEST_HEADLINES.sql_and_compiler(timezone.now())
     columns = "pk, headline, slug, published_at, section_id, section_slug, section_name, position"
     ranked = (
         f"WITH newest ({columns}) AS ({sql})"  # noqa: S608 -- the ORM's SQL; values are parameters
@@ -177,7 +224,7 @@ def newest_per_section(count: int) -> list[list]:
         " WHERE place <= %s"
         " ORDER BY position, section_name, section_id, published_at DESC, pk DESC"
     )
-    with connections[newest.db].cursor() as cursor:
+    with connections[compiler.using].cursor() as cursor:
         cursor.execute(ranked, [*params, count])
         rows = cursor.fetchall()
     # Column values as the ORM would give them (SQLite's times come back as text).

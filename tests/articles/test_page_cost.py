@@ -145,8 +145,8 @@ def test_each_story_has_the_comment_form_crispy_renders_with_its_own_address(cli
 
 def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, settings):
     from django.core.cache import cache
-    from django.template.loader import render_to_string
 
+    from articles.markup import teaser_html
     from articles.templatetags.teasers import teaser_context
     from comments.models import Comment
     from tests.comments.factories import make_comment
@@ -164,9 +164,9 @@ def test_a_cached_teaser_is_the_template_and_changes_with_what_it_shows(client, 
 
     first = teasers()
     assert "First words" in first and "Ann Writer" in first
-    assert any("newsroom:fragment:articles/_story_teaser.html:" in key for key in cache._cache)
+    assert any("newsroom:fragment:teaser:" in key for key in cache._cache)
     listed = Story.objects.listed().for_teasers().get(pk=story.pk)
-    html = render_to_string("articles/_story_teaser.html", teaser_context(listed))
+    html = teaser_html(teaser_context(listed)["teaser"])
     assert html.strip() in client.get(section_page).content.decode()
     writer.name = "Ann Renamed"
     writer.save()
@@ -189,7 +189,7 @@ def test_home_page_blocks_are_remembered_and_follow_their_headlines(client, sett
     stories = [make_story(section=section, headline=f"Harbour story {n}") for n in range(6)]
     home = client.get("/").content.decode()
     assert "Harbour story 5" in home and 'id="block-' + section.slug + '"' in home
-    assert any("newsroom:fragment:articles/_section_blocks.html:" in key for key in cache._cache)
+    assert any("newsroom:fragment:section_blocks:" in key for key in cache._cache)
     assert client.get("/").content.decode() == home  # the same page from the fragments
 
     def block() -> str:
