@@ -24,7 +24,26 @@ sys.path.insert(0, str(ROOT))  # the project's own modules, for the browser laun
 
 from tests.browser.chromium import launch  # noqa: E402
 
-__all__ = ["OUT", "ROOT", "VIEWPORT", "Camera", "ThrowawaySite", "around", "launch", "region"]
+__all__ = [
+    "OUT", "ROOT", "VIEWPORT", "Camera", "ThrowawaySite", "around", "launch", "log_in_demo",
+    "region",
+]  # fmt: skip
+
+# The demo newsroom's accounts (`manage.py load_demo` prints them too).
+DEMO_PASSWORDS = {"reporter": "reporter-demo-2026", "editor": "editor-demo-2026"}  # noqa: S105
+
+
+def log_in_demo(browser, base: str, username: str):
+    """A page of a new browser context, logged in as one of the demo's accounts."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORDS[username])
+    page.click("#login-form input[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
 
 
 class ThrowawaySite:

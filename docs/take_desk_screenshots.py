@@ -14,24 +14,15 @@ from __future__ import annotations
 import os
 import shutil
 
-from screenshot_kit import VIEWPORT, Camera, ThrowawaySite, around, launch, region
+from screenshot_kit import VIEWPORT, Camera, ThrowawaySite, around, launch, log_in_demo, region
 
 PORT = int(os.environ.get("PORT", "8766"))
 SITE = ThrowawaySite("desk-guide-", PORT)
 BASE = SITE.base
-PASSWORDS = {"reporter": "reporter-demo-2026", "editor": "editor-demo-2026"}  # noqa: S105
 
 
 def log_in(browser, username: str):
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto(f"{BASE}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORDS[username])
-    page.click("#login-form input[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
+    return log_in_demo(browser, BASE, username)
 
 
 def open_draft(page) -> None:
