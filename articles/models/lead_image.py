@@ -154,42 +154,35 @@ class BodyImage(models.Model):
         return self.story
 
     @classmethod
-    def record(cls, story) -> None:
-        """Make the rows match the images `story.body` places now (ids of no image are
-        ignored: the page shows nothing for them)."""
-        from library.models import Image
-        from library.placements import referenced_image_ids
-
-        wanted = set(
-            Image.objects.filter(pk__in=referenced_image_ids(story.body)).values_list(
-                "pk", flat=True
-            )
-        )
-        rows = cls.objects.filter(story=story)
-        have = set(rows.values_list("image_id", flat=True))
-        if have - wanted:
-            rows.filter(image_id__in=have - wanted).delete()
-        cls.objects.bulk_create(
-            [cls(story=story, image_id=pk) for pk in wanted - have], ignore_conflicts=True
-        )
-
-    @classmethod
-    def record_new(cls, stories) -> None:
-        """The rows of stories just inserted in bulk (which Story.save never saw): two
-        queries for any number of stories."""
+    def record(cls, stories) -> None:
+        """Make the rows of `stories` match the images their bodies place now (ids of no
+        image are ignored: the page shows nothing for them). Story.save() records its
+        story; the WordPress importer, which inserts stories in bulk, records them all:
+        one query for the rows, one for the images, at most one delete and one insert,
+        for any number of stories."""
         from library.models import Image
         from library.placements import referenced_image_ids
 
         placed = {story.pk: referenced_image_ids(story.body) for story in stories}
-        wanted = set().union(*placed.values()) if placed else set()
-        if not wanted:
-            return
-        existing = set(Image.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        named = set().union(*placed.values())
+        existing = (
+            set(Image.objects.filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+        )
+        have: dict[int, set[int]] = {}
+        stale: list[int] = []
+        rows = cls.objects.filter(story_id__in=placed).values_list("pk", "story_id", "image_id")
+        for pk, story_id, image_id in rows:
+            if image_id in placed[story_id] & existing:
+                have.setdefault(story_id, set()).add(image_id)
+            else:
+                stale.append(pk)
+        if stale:
+            cls.objects.filter(pk__in=stale).delete()
         cls.objects.bulk_create(
             [
                 cls(story_id=story_id, image_id=image_id)
                 for story_id, ids in placed.items()
-                for image_id in sorted(ids & existing)
+                for image_id in sorted((ids & existing) - have.get(story_id, set()))
             ],
             ignore_conflicts=True,
         )

@@ -472,7 +472,7 @@ class Story(AddressHistory, Workflow, LeadImage):
             self._remember_old_address()
             super().save(*args, **kwargs)
             if update_fields is None or "body" in update_fields:
-                BodyImage.record(self)
+                BodyImage.record([self])
         self._note_address()
 
     def get_absolute_url(self) -> str:

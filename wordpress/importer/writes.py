@@ -240,7 +240,7 @@ def _insert(plans: list[StoryPlan], slugs: list[str], *, context: Context) -> Wr
     Story.objects.bulk_create(stories)
     # What Story.save() records of a body, for these rows it never saw: the library
     # images their bodies show inline are in use.
-    BodyImage.record_new(stories)
+    BodyImage.record(stories)
     pairs = list(zip(plans, stories, strict=True))
     StoryLogEntry.objects.bulk_create(
         StoryLogEntry.imported(story, by=by, note=" ".join(plan.notes)) for plan, story in pairs
