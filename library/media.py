@@ -193,9 +193,12 @@ class Gallery(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The word of its placement line, `[gallery 12]`.
+    placement_kind = "gallery"
+
     @property
     def placement(self) -> str:
-        return f"[gallery {self.pk}]"
+        return f"[{self.placement_kind} {self.pk}]"
 
 
 class GalleryImage(models.Model):
@@ -297,8 +300,13 @@ class MediaFile(models.Model):
             )
 
     @property
+    def placement_kind(self) -> str:
+        """The word of its placement line: `[audio 3]`, `[video 4]`."""
+        return self.kind or "video"
+
+    @property
     def placement(self) -> str:
-        return f"[{self.kind or 'video'} {self.pk}]"
+        return f"[{self.placement_kind} {self.pk}]"
 
     @property
     def mime_type(self) -> str:

@@ -159,10 +159,10 @@ class MediaFileAdmin(RefuseDeleteWhilePlaced, admin.ModelAdmin):
 
     @admin.display(description="used in")
     def used_in(self, media: MediaFile) -> str:
-        return used_in(media, media.kind or "video")
+        return used_in(media, media.placement_kind)
 
     def placing(self, media: MediaFile) -> list:
-        return list(stories_placing(media.kind or "video", media.pk))
+        return list(stories_placing(media.placement_kind, media.pk))
 
     def save_model(self, request, obj, form, change):
         if not change and obj.uploaded_by_id is None:

@@ -57,21 +57,26 @@ def stories_showing_in_body(image: LibraryImage) -> set[int]:
     return shown
 
 
+def purge_pages_placing(kind: str, pk: int) -> None:
+    """Purge the pages of the stories whose body places `[kind pk]`."""
+    placing = stories_placing(kind, pk).values_list("pk", flat=True)
+    if placed := {keys.story(story_id) for story_id in placing}:
+        purge(placed)
+
+
 @receiver([post_save, post_delete], sender=Gallery)
 @receiver([post_save, post_delete], sender=MediaFile)
-def placed_media_changed(sender, instance, **kwargs) -> None:
+def placed_media_changed(sender, instance, created: bool = False, **kwargs) -> None:
     # A gallery's new title or a file's new caption: the pages of the stories placing it.
-    kind = "gallery" if sender is Gallery else (instance.kind or "video")
-    placing = stories_placing(kind, instance.pk).values_list("pk", flat=True)
-    if placed := {keys.story(pk) for pk in placing}:
-        purge(placed)
+    # A new one is placed nowhere yet (and the importer makes many: no search of the
+    # bodies for each).
+    if not created:
+        purge_pages_placing(instance.placement_kind, instance.pk)
 
 
 @receiver([post_save, post_delete], sender=GalleryImage)
 def gallery_picture_changed(sender, instance: GalleryImage, **kwargs) -> None:
-    placing = stories_placing("gallery", instance.gallery_id).values_list("pk", flat=True)
-    if placed := {keys.story(pk) for pk in placing}:
-        purge(placed)
+    purge_pages_placing("gallery", instance.gallery_id)
 
 
 @receiver(pre_delete, sender=Story)

@@ -355,3 +355,20 @@ def test_a_placement_is_not_words_for_search_or_the_teasers_excerpt(client):
     section_page = client.get(story.section.get_absolute_url()).content.decode()
     assert f"[gallery {gallery.pk}]" not in section_page
     assert "Crowds crossed the river at noon." in section_page
+
+
+def test_changing_a_placed_gallery_refreshes_the_story_page(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300  # the page cache must be purged, not stale
+    gallery = make_gallery(["One"])
+    story = make_story(body=f"<p>[gallery {gallery.pk}]</p>")
+    assert "Opening day" in client.get(story.get_absolute_url()).content.decode()  # cached
+    gallery.title = "Closing night"
+    gallery.save()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert galleries_on(page)[0].xpath("string(.//h2)") == "Closing night"
+    # A picture added to it shows at once too.
+    GalleryImage.objects.create(
+        gallery=gallery, image=make_library_image(alt_text="Added"), position=5, caption="Late"
+    )
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert len(galleries_on(page)[0].xpath(".//img")) == 2
