@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 
 from articles.tags import check_tag_names, resolve_tag_names
 from library.models import Image
+from library.placements import MAX_ID
 
 # How many users of an image a refusal names before it says "and N more".
 USAGES_NAMED = 5
@@ -185,7 +186,7 @@ class ImageAdmin(admin.ModelAdmin):
     def card_view(self, request, object_id):
         """A library image's title, thumbnail, alt text and credit as JSON, for someone
         who may see the library (static/js/body_images.js)."""
-        image = Image.objects.filter(pk=object_id).first() if object_id < 2**63 else None
+        image = Image.objects.filter(pk=object_id).first() if object_id <= MAX_ID else None
         if image is None or not self.has_view_permission(request, image):
             raise Http404("No such image.")
         thumbnail = image.rendition_url("teaser") or (image.file.url if image.file else "")
