@@ -162,31 +162,50 @@ SIZES = "(min-width: 52rem) 48rem, 100vw"
 
 def lead_image_html(story, *, eager: bool = True) -> SafeString:
     """A story's lead image as a <figure>: its <picture> in each format and width, its
-    caption and credit (the story's words, else the library's); "\\n" without one."""
+    caption and credit (the story's words, else the library's); "\n" without one."""
     url = story.lead_image_url
     if not url:
         return SafeString("\n")
-    width, height = story.lead_image_display_size()
-    sources = "".join(
-        f'<source type="{escape(kind)}" srcset="{escape(srcset)}" sizes="{SIZES}">\n    '
-        for kind, srcset in story.lead_image_sources()
+    return picture_figure(
+        "lead-image",
+        url=url,
+        sources=story.lead_image_sources(),
+        srcset=story.lead_image_srcset(),
+        size=story.lead_image_display_size(),
+        alt=story.image_alt,
+        caption=story.image_caption,
+        credit=story.image_credit,
+        eager=eager,
     )
-    srcset = ", ".join(f"{escape(src)} {escape(w)}w" for src, w in story.lead_image_srcset())
+
+
+def picture_figure(
+    css_class: str, *, url, sources, srcset, size, alt, caption, credit, eager: bool
+) -> SafeString:
+    """A library picture as wide as the text column, in a <figure>: a <source> per modern
+    format (`sources`: (MIME type, srcset)), the fallback `url` with its `srcset` ((url,
+    width) pairs) and `size`, and the caption and credit if any. A story's lead image,
+    and an image placed in its body (library/placements.py)."""
+    width, height = size
+    source_html = "".join(
+        f'<source type="{escape(kind)}" srcset="{escape(each)}" sizes="{SIZES}">\n    '
+        for kind, each in sources
+    )
+    srcset_html = ", ".join(f"{escape(src)} {escape(w)}w" for src, w in srcset)
     loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
-    caption, credit = story.image_caption, story.image_credit
     figcaption = ""
     if caption or credit:
         credit_html = f' <span class="credit">{escape(credit)}</span>' if credit else ""
         figcaption = f"\n    <figcaption>{escape(caption)}{credit_html}</figcaption>\n  "
     return SafeString(
-        '\n<figure class="lead-image">\n'
+        f'\n<figure class="{escape(css_class)}">\n'
         "  <picture>\n"
-        f"    {sources}"
+        f"    {source_html}"
         f'<img src="{escape(url)}"\n'
-        f'       srcset="{srcset}"\n'
+        f'       srcset="{srcset_html}"\n'
         f'       sizes="{SIZES}"\n'
         f'       width="{escape(width)}" height="{escape(height)}"\n'
-        f'       alt="{escape(story.image_alt)}"{loading} decoding="async">\n'
+        f'       alt="{escape(alt)}"{loading} decoding="async">\n'
         "  </picture>\n"
         f"  {figcaption}\n"
         "</figure>\n\n"

@@ -50,7 +50,6 @@ GRID_IMAGE_WIDTH = 480
 GRID_SIZES = "(min-width: 48rem) 20rem, 50vw"
 # An inline image is shown as the lead image is: the text column's width and sizes.
 INLINE_IMAGE_WIDTH = PAGE_IMAGE_WIDTH
-INLINE_SIZES = "(min-width: 52rem) 48rem, 100vw"
 
 
 def _references(body: str):
@@ -192,35 +191,21 @@ def _picture(item) -> str:
 def render_image(image) -> str:
     """An inline image: a <figure> with the library image's renditions (AVIF and WebP
     sources, a JPEG/PNG fallback with srcset, width and height), its alt text, and its
-    caption and credit as they are in the library now."""
+    caption and credit as they are in the library now; the lead image's markup."""
+    from articles.markup import picture_figure  # it reads articles.models, which read us
+
     if not image.file:
         return ""
-    pairs = image.srcset()
-    src = image.rendition_url(f"w{INLINE_IMAGE_WIDTH}") or image.file.url
-    width, height = image.display_size(INLINE_IMAGE_WIDTH)
-    sources = format_html_join(
-        "",
-        '<source type="{}" srcset="{}" sizes="{}">',
-        ((mime, srcset, INLINE_SIZES) for mime, srcset in image.picture_sources()),
-    )
-    credit = format_html(' <span class="credit">{}</span>', image.credit) if image.credit else ""
-    figcaption = (
-        format_html("<figcaption>{}{}</figcaption>", image.caption, credit)
-        if image.caption or credit
-        else ""
-    )
-    return format_html(
-        '<figure class="inline-image"><picture>{}<img src="{}" srcset="{}" sizes="{}"'
-        ' width="{}" height="{}" alt="{}" loading="lazy" decoding="async"></picture>{}'
-        "</figure>",
-        sources,
-        src,
-        ", ".join(f"{url} {w}w" for url, w in pairs),
-        INLINE_SIZES,
-        width or "",
-        height or "",
-        image.alt_text,
-        figcaption,
+    return picture_figure(
+        "inline-image",
+        url=image.rendition_url(f"w{INLINE_IMAGE_WIDTH}") or image.file.url,
+        sources=image.picture_sources(),
+        srcset=image.srcset(),
+        size=image.display_size(INLINE_IMAGE_WIDTH),
+        alt=image.alt_text,
+        caption=image.caption,
+        credit=image.credit,
+        eager=False,
     )
 
 
