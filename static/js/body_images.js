@@ -51,7 +51,7 @@
   // element.
   function existingEditor() {
     var container = textarea.closest(".prose-editor");
-    var element = container && container.querySelector(".ProseMirror");
+    var element = container && container.querySelector(".ProseMirror[contenteditable]");
     return element && element.editor;
   }
   if (existingEditor()) {
